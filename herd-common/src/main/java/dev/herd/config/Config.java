@@ -1,0 +1,96 @@
+package dev.herd.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Values for a set of {@link Setting}s, each validated when it is set. A setting that was not
+ * given has its declared default.
+ */
+public final class Config {
+    private final Map<Setting<?>, String> texts;
+    private final Map<Setting<?>, Object> values;
+
+    private Config(Map<Setting<?>, String> texts, Map<Setting<?>, Object> values) {
+        this.texts = texts;
+        this.values = values;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        Object value = values.get(setting);
+        return value != null ? (T) value : setting.defaultValue();
+    }
+
+    /** The text the value was given as, or the default's. */
+    public String text(Setting<?> setting) {
+        String text = texts.get(setting);
+        return text != null ? text : setting.defaultText();
+    }
+
+    public boolean isSet(Setting<?> setting) {
+        return texts.containsKey(setting);
+    }
+
+    /** {@code name=value} arguments for the given settings: how a handler process receives them. */
+    public List<String> toArguments(List<Setting<?>> settings) {
+        List<String> args = new ArrayList<>();
+        for (Setting<?> s : settings) {
+            args.add(s.name() + "=" + text(s));
+        }
+        return args;
+    }
+
+    /**
+     * Reads {@code name=value} arguments for the given settings.
+     *
+     * @throws IllegalArgumentException naming the setting and the accepted forms
+     */
+    public static Config fromArguments(List<Setting<?>> settings, List<String> args) {
+        Map<String, Setting<?>> byName = new LinkedHashMap<>();
+        settings.forEach(s -> byName.put(s.name(), s));
+        Builder builder = builder();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            Setting<?> setting = eq > 0 ? byName.get(arg.substring(0, eq)) : null;
+            if (setting == null) {
+                throw new IllegalArgumentException("unknown argument '" + arg + "'");
+            }
+            builder.set(setting, arg.substring(eq + 1));
+        }
+        return builder.build();
+    }
+
+    public static final class Builder {
+        private final Map<Setting<?>, String> texts = new LinkedHashMap<>();
+        private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
+
+        /**
+         * @throws IllegalArgumentException "invalid value for --timeout: '5': expected ..."
+         */
+        public Builder set(Setting<?> setting, String text) {
+            Object value;
+            try {
+                value = setting.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid value for " + setting.option() + ": '" + text + "': "
+                        + e.getMessage(), e);
+            }
+            texts.put(setting, text);
+            values.put(setting, value);
+            return this;
+        }
+
+        public Config build() {
+            return new Config(Collections.unmodifiableMap(new LinkedHashMap<>(texts)),
+                    Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.herd.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What a handler process is started with: the serving settings it shares with the spawner's
+ * command line, and the settings only the spawner gives (its slot, generation, where the
+ * scoreboard is). Handed over as {@code name=value} arguments; the handler parses them with these
+ * same declarations.
+ */
+public final class HandlerSettings {
+    private HandlerSettings() {
+    }
+
+    public static final Setting<Integer> SLOT = Setting.integer("slot", "0", 0, 65535,
+            "Scoreboard slot of this handler.");
+
+    public static final Setting<Integer> GENERATION = Setting.integer("generation", "1", 1, Integer.MAX_VALUE,
+            "Generation of this handler: it grows with every reload.");
+
+    public static final Setting<String> SCOREBOARD = Setting.text("scoreboard", "PATH", "none",
+            "File of the shared-memory scoreboard.");
+
+    public static final Setting<Long> SPAWNER_PID = new Setting<>("spawner-pid", "PID", "1",
+            "Pid of the spawner; a handler whose parent is another process exits.", Long::parseLong);
+
+    public static final Setting<Duration> HEARTBEAT = Setting.duration("heartbeat", "1s",
+            "How often each event loop stamps its heartbeat.");
+
+    /** Settings of {@code herd serve} that a handler needs as well. */
+    public static final List<Setting<?>> FORWARDED = List.of(Settings.THREADS, Settings.MAX_BODY,
+            Settings.MAX_INITIAL_LINE, Settings.MAX_HEADER_SIZE, Settings.KEEPALIVE_TIMEOUT,
+            Settings.GRACEFUL_TIMEOUT);
+
+    public static final List<Setting<?>> ALL = Stream.concat(
+            Stream.of(SLOT, GENERATION, SCOREBOARD, SPAWNER_PID, HEARTBEAT), FORWARDED.stream()).toList();
+}

@@ -1,0 +1,231 @@
+package dev.herd.os;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few libc calls the JDK lacks, through the Foreign Function and Memory API. This class and
+ * its siblings in {@code dev.herd.os} are the only code in herd that touches FFM.
+ *
+ * <p>Every call captures {@code errno} in the same native call (reading it afterwards would race
+ * with the JVM's own libc use) and throws {@link OsException} on failure. Constants are Linux
+ * x86_64/aarch64 values: herd runs on Linux only.
+ */
+public final class Posix {
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_NONBLOCK = 0x800;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_TYPE = 3;
+    public static final int SO_REUSEPORT = 15;
+    public static final int SO_ACCEPTCONN = 30;
+    public static final int SO_DOMAIN = 39;
+    public static final int IPPROTO_TCP = 6;
+    public static final int TCP_INFO = 11;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPV6_V6ONLY = 26;
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int PR_SET_PDEATHSIG = 1;
+    public static final int MFD_CLOEXEC = 1;
+
+    public static final int EINTR = 4;
+    public static final int ESRCH = 3;
+    public static final int EAGAIN = 11;
+    public static final int EBADF = 9;
+    public static final int ENOTSOCK = 88;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle SOCKET = function("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle SETSOCKOPT =
+            function("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle GETSOCKOPT =
+            function("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle BIND = function("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle LISTEN = function("listen", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle GETSOCKNAME =
+            function("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle CLOSE = function("close", JAVA_INT, JAVA_INT);
+    private static final MethodHandle DUP = function("dup", JAVA_INT, JAVA_INT);
+    private static final MethodHandle DUP2 = function("dup2", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle PRCTL = variadic("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG);
+    private static final MethodHandle GETPPID = function("getppid", JAVA_INT);
+    private static final MethodHandle KILL = function("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle MEMFD_CREATE = function("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle FTRUNCATE = function("ftruncate", JAVA_INT, JAVA_INT, JAVA_LONG);
+    private static final MethodHandle STRERROR =
+            LINKER.downcallHandle(LIBC.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private Posix() {
+    }
+
+    private static MethodHandle function(String name, ValueLayout result, ValueLayout... args) {
+        return LINKER.downcallHandle(LIBC.findOrThrow(name), FunctionDescriptor.of(result, args), CAPTURE_ERRNO);
+    }
+
+    private static MethodHandle variadic(String name, int fixed, ValueLayout result, ValueLayout... args) {
+        return LINKER.downcallHandle(LIBC.findOrThrow(name), FunctionDescriptor.of(result, args),
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(fixed));
+    }
+
+    /** The text libc gives for an errno value, e.g. "Address already in use". */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    /** Calls {@code handle} with a fresh errno capture; returns its result or throws on -1. */
+    private static int call(String what, Invocation invocation) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int result = invocation.invoke(state, arena);
+            if (result == -1) {
+                int errno = (int) ERRNO.get(state, 0L);
+                throw new OsException(what, errno);
+            }
+            return result;
+        } catch (OsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(what + " failed", t);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Invocation {
+        int invoke(MemorySegment errnoState, Arena arena) throws Throwable;
+    }
+
+    public static int socket(int domain, int type) {
+        return call("socket", (s, a) -> (int) SOCKET.invokeExact(s, domain, type, 0));
+    }
+
+    public static void setIntOption(int fd, int level, int name, int value) {
+        call("setsockopt", (s, a) -> (int) SETSOCKOPT.invokeExact(s, fd, level, name,
+                a.allocateFrom(JAVA_INT, value), (int) JAVA_INT.byteSize()));
+    }
+
+    public static int intOption(int fd, int level, int name) {
+        int[] out = new int[1];
+        call("getsockopt", (s, a) -> {
+            MemorySegment value = a.allocate(JAVA_INT);
+            MemorySegment length = a.allocateFrom(JAVA_INT, (int) JAVA_INT.byteSize());
+            int r = (int) GETSOCKOPT.invokeExact(s, fd, level, name, value, length);
+            out[0] = value.get(JAVA_INT, 0);
+            return r;
+        });
+        return out[0];
+    }
+
+    /** Reads {@code into.byteSize()} bytes of a socket option (e.g. TCP_INFO); returns the length filled. */
+    public static int option(int fd, int level, int name, MemorySegment into) {
+        int[] out = new int[1];
+        call("getsockopt", (s, a) -> {
+            MemorySegment length = a.allocateFrom(JAVA_INT, (int) into.byteSize());
+            int r = (int) GETSOCKOPT.invokeExact(s, fd, level, name, into, length);
+            out[0] = length.get(JAVA_INT, 0);
+            return r;
+        });
+        return out[0];
+    }
+
+    public static void bind(int fd, MemorySegment sockaddr) {
+        call("bind", (s, a) -> (int) BIND.invokeExact(s, fd, sockaddr, (int) sockaddr.byteSize()));
+    }
+
+    public static void listen(int fd, int backlog) {
+        call("listen", (s, a) -> (int) LISTEN.invokeExact(s, fd, backlog));
+    }
+
+    /** Fills {@code into} (at least 128 bytes) with the socket's own address; returns its length. */
+    public static int getsockname(int fd, MemorySegment into) {
+        int[] out = new int[1];
+        call("getsockname", (s, a) -> {
+            MemorySegment length = a.allocateFrom(JAVA_INT, (int) into.byteSize());
+            int r = (int) GETSOCKNAME.invokeExact(s, fd, into, length);
+            out[0] = length.get(JAVA_INT, 0);
+            return r;
+        });
+        return out[0];
+    }
+
+    public static void close(int fd) {
+        call("close", (s, a) -> (int) CLOSE.invokeExact(s, fd));
+    }
+
+    public static int dup(int fd) {
+        return call("dup", (s, a) -> (int) DUP.invokeExact(s, fd));
+    }
+
+    public static void dup2(int from, int to) {
+        call("dup2", (s, a) -> (int) DUP2.invokeExact(s, from, to));
+    }
+
+    public static void setNonBlocking(int fd) {
+        int flags = call("fcntl(F_GETFL)", (s, a) -> (int) FCNTL.invokeExact(s, fd, F_GETFL, 0));
+        if ((flags & O_NONBLOCK) == 0) {
+            call("fcntl(F_SETFL)", (s, a) -> (int) FCNTL.invokeExact(s, fd, F_SETFL, flags | O_NONBLOCK));
+        }
+    }
+
+    /** Asks the kernel to send {@code signal} to this process when the thread that spawned it exits. */
+    public static void setParentDeathSignal(int signal) {
+        call("prctl(PR_SET_PDEATHSIG)", (s, a) -> (int) PRCTL.invokeExact(s, PR_SET_PDEATHSIG, (long) signal));
+    }
+
+    public static int getppid() {
+        return call("getppid", (s, a) -> (int) GETPPID.invokeExact(s));
+    }
+
+    /**
+     * Sends {@code signal} to {@code pid}.
+     *
+     * @return false if no such process exists (it already exited and was reaped)
+     */
+    public static boolean kill(long pid, int signal) {
+        try {
+            call("kill", (s, a) -> (int) KILL.invokeExact(s, (int) pid, signal));
+            return true;
+        } catch (OsException e) {
+            if (e.errno() == ESRCH) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** An anonymous shared-memory file of {@code size} bytes; its fd is close-on-exec. */
+    public static int memfd(String name, long size) {
+        int fd = call("memfd_create", (s, a) -> (int) MEMFD_CREATE.invokeExact(s, a.allocateFrom(name), MFD_CLOEXEC));
+        call("ftruncate", (s, a) -> (int) FTRUNCATE.invokeExact(s, fd, size));
+        return fd;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.herd.handler;
+
+import dev.herd.config.Config;
+import dev.herd.config.HandlerSettings;
+import dev.herd.config.Settings;
+import dev.herd.handler.accept.AcceptHandle;
+import dev.herd.handler.api.HttpApp;
+import dev.herd.handler.http.HttpExchangeHandler;
+import dev.herd.handler.http.HttpPipeline;
+import dev.herd.handler.http.ServingLoop;
+import dev.herd.os.ExitCode;
+import dev.herd.scoreboard.Scoreboard;
+import dev.herd.scoreboard.SlotState;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocalThread;
+
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running handler: its event loops, their watches on the shared socket, and the connections
+ * they serve. Built by {@link #start}; stopped by {@link #requestStop} then
+ * {@link #awaitStopAndDrain} on the main thread.
+ */
+final class Handler {
+    private static final System.Logger LOG = System.getLogger(Handler.class.getName());
+    /** How long an orphaned handler (spawner gone) gives its requests before it exits. */
+    private static final Duration ORPHAN_GRACE = Duration.ofMillis(1500);
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final Scoreboard scoreboard;
+    private final Scoreboard.SlotWriter slot;
+    private final List<AcceptHandle> accepts = new ArrayList<>();
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+    private final Duration gracefulTimeout;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile boolean draining;
+    private volatile boolean orphaned;
+
+    private Handler(MultiThreadIoEventLoopGroup group, Scoreboard scoreboard, Scoreboard.SlotWriter slot,
+                    Duration gracefulTimeout) {
+        this.group = group;
+        this.scoreboard = scoreboard;
+        this.slot = slot;
+        this.gracefulTimeout = gracefulTimeout;
+    }
+
+    static Handler start(Config config, HttpApp app) throws IOException {
+        if (!(System.inheritedChannel() instanceof ServerSocketChannel socket)) {
+            throw new IOException("standard input is not a listening socket: start handlers through the spawner");
+        }
+        socket.configureBlocking(false);
+        boolean unixDomain = socket.getLocalAddress() instanceof UnixDomainSocketAddress;
+
+        int threads = config.get(Settings.THREADS);
+        Scoreboard scoreboard = Scoreboard.open(Path.of(config.get(HandlerSettings.SCOREBOARD)));
+        int slotIndex = config.get(HandlerSettings.SLOT);
+        int generation = config.get(HandlerSettings.GENERATION);
+        long pid = ProcessHandle.current().pid();
+        Scoreboard.SlotWriter slot = scoreboard.writer(slotIndex, threads);
+        slot.begin(pid, generation, System.nanoTime());
+
+        AtomicInteger loopNumber = new AtomicInteger();
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
+                (java.util.concurrent.ThreadFactory) r -> new FastThreadLocalThread(r, "loop-" + loopNumber.getAndIncrement()),
+                NioIoHandler.newFactory());
+        Handler handler = new Handler(group, scoreboard, slot, config.get(Settings.GRACEFUL_TIMEOUT));
+        HttpPipeline pipeline = new HttpPipeline(app,
+                (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_INITIAL_LINE)),
+                (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),
+                (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_BODY)),
+                config.get(Settings.KEEPALIVE_TIMEOUT));
+        long heartbeat = config.get(HandlerSettings.HEARTBEAT).toNanos();
+
+        int index = 0;
+        List<io.netty.util.concurrent.Future<?>> registrations = new ArrayList<>();
+        for (EventExecutor executor : group) {
+            IoEventLoop loop = (IoEventLoop) executor;
+            Scoreboard.LoopWriter counters = slot.loop(index++);
+            ServingLoop serving = new ServingLoop(loop, counters, pid, slotIndex, generation,
+                    "loop-" + (index - 1), () -> handler.draining);
+            loop.scheduleAtFixedRate(() -> counters.heartbeat(System.nanoTime()), 0, heartbeat, TimeUnit.NANOSECONDS);
+            AcceptHandle accept = new AcceptHandle(socket, loop, counters,
+                    accepted -> handler.serve(accepted, unixDomain, loop, serving, pipeline));
+            handler.accepts.add(accept);
+            registrations.add(accept.start());
+        }
+        for (var registration : registrations) {
+            registration.syncUninterruptibly();
+        }
+        slot.state(SlotState.READY);
+        LOG.log(System.Logger.Level.INFO, "ready: generation {0}, {1} event loops watching the shared socket",
+                generation, threads);
+        return handler;
+    }
+
+    /** Runs on the loop that accepted: the connection is served by that same loop. */
+    private void serve(SocketChannel accepted, boolean unixDomain, IoEventLoop loop, ServingLoop serving,
+                       HttpPipeline pipeline) {
+        Channel channel = unixDomain ? new NioDomainSocketChannel(null, accepted) : new NioSocketChannel(null, accepted);
+        serving.counters().connectionOpened();
+        connections.add(channel);
+        channel.closeFuture().addListener(f -> {
+            serving.counters().connectionClosed();
+            connections.remove(channel);
+        });
+        pipeline.configure(channel, serving);
+        loop.register(channel).addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.unsafe().closeForcibly();
+            }
+        });
+    }
+
+    /** Called from the TERM signal's thread: only records the request. */
+    void requestStop(boolean spawnerGone) {
+        orphaned |= spawnerGone;
+        stopRequested.countDown();
+    }
+
+    /**
+     * Waits for a stop request, then drains: stop watching the socket (the other handlers keep
+     * accepting, nothing queued is lost), close idle connections, let in-flight requests finish
+     * within the graceful timeout, and exit.
+     */
+    ExitCode awaitStopAndDrain() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                stopRequested.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Duration grace = orphaned ? ORPHAN_GRACE : gracefulTimeout;
+        LOG.log(System.Logger.Level.INFO, "{0}: draining {1} connections (up to {2} ms)",
+                orphaned ? "spawner gone" : "stop requested", connections.size(), grace.toMillis());
+        draining = true;
+        slot.state(SlotState.DRAINING);
+        accepts.forEach(AcceptHandle::stop);
+        for (Channel channel : connections) {
+            channel.eventLoop().execute(() -> {
+                ChannelHandlerContext ctx = channel.pipeline().context(HttpExchangeHandler.class);
+                if (ctx != null) {
+                    ((HttpExchangeHandler) ctx.handler()).drain(ctx);
+                }
+            });
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = connections.size();
+        if (left > 0) {
+            LOG.log(System.Logger.Level.WARNING, "graceful timeout: closing {0} connections with requests in flight", left);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        scoreboard.close();
+        LOG.log(System.Logger.Level.INFO, "stopped");
+        return orphaned ? ExitCode.ORPHANED : ExitCode.OK;
+    }
+}

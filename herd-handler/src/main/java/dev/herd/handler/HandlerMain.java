@@ -1,0 +1,67 @@
+package dev.herd.handler;
+
+import dev.herd.config.Config;
+import dev.herd.config.HandlerSettings;
+import dev.herd.handler.demo.DemoApp;
+import dev.herd.os.ExitCode;
+import dev.herd.os.OsException;
+import dev.herd.os.Posix;
+import dev.herd.os.ProcessLog;
+import dev.herd.os.Signal;
+import dev.herd.os.Signals;
+
+import java.util.List;
+
+/**
+ * Entry point of a handler process, started by the spawner with the listening socket as its
+ * standard input and its settings as {@code name=value} arguments.
+ */
+public final class HandlerMain {
+    private static final System.Logger LOG = System.getLogger(HandlerMain.class.getName());
+
+    private HandlerMain() {
+    }
+
+    public static void main(String[] args) {
+        ProcessLog.configure("handler");
+        Config config;
+        try {
+            config = Config.fromArguments(HandlerSettings.ALL, List.of(args));
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, "bad handler arguments: {0}", e.getMessage());
+            System.exit(ExitCode.CONFIG.status());
+            return;
+        }
+        ProcessLog.configure("handler " + config.get(HandlerSettings.SLOT));
+        long spawnerPid = config.get(HandlerSettings.SPAWNER_PID);
+        // Set the death signal first, then check the parent: a spawner that died between our
+        // fork and the prctl would otherwise go unnoticed.
+        Posix.setParentDeathSignal(Signal.TERM.number());
+        if (Posix.getppid() != spawnerPid) {
+            LOG.log(System.Logger.Level.WARNING, "spawner {0} is gone before boot; exiting", spawnerPid);
+            System.exit(ExitCode.ORPHANED.status());
+        }
+        // Ctrl-C reaches the whole process group: the spawner decides what its handlers do.
+        Signals.ignore(Signal.INT);
+
+        Handler handler;
+        try {
+            handler = Handler.start(config, new DemoApp());
+        } catch (RuntimeException | java.io.IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "boot failed", e);
+            System.exit(ExitCode.FAILURE.status());
+            return;
+        }
+        Signals.handle(Signal.TERM, s -> handler.requestStop(orphaned(spawnerPid)));
+        ExitCode code = handler.awaitStopAndDrain();
+        System.exit(code.status());
+    }
+
+    private static boolean orphaned(long spawnerPid) {
+        try {
+            return Posix.getppid() != spawnerPid;
+        } catch (OsException e) {
+            return true;
+        }
+    }
+}

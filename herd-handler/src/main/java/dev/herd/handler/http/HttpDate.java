@@ -1,0 +1,29 @@
+package dev.herd.handler.http;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The Date header (RFC 9110 §6.6.1: an origin server with a clock must send it), formatted once
+ * per second per event loop instead of once per response.
+ */
+final class HttpDate {
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    private static final ThreadLocal<HttpDate> PER_THREAD = ThreadLocal.withInitial(HttpDate::new);
+
+    private long second = Long.MIN_VALUE;
+    private String text = "";
+
+    static String now() {
+        return PER_THREAD.get().at(System.currentTimeMillis() / 1000);
+    }
+
+    private String at(long epochSecond) {
+        if (epochSecond != second) {
+            second = epochSecond;
+            text = FORMAT.format(Instant.ofEpochSecond(epochSecond));
+        }
+        return text;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.herd.spawner;
+
+import dev.herd.config.Config;
+import dev.herd.config.HandlerSettings;
+import dev.herd.config.Settings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The command line of a handler process: this JVM's own {@code java} and class path, the handler
+ * JVM options, and the settings as {@code name=value} arguments.
+ */
+record HandlerCommand(String java, List<String> jvmOptions, String classPath, Config config, Path scoreboard,
+                      long spawnerPid, Duration heartbeat) {
+
+    /** The handler's entry point; named, not referenced: spawner and handler share no code but common. */
+    static final String MAIN_CLASS = "dev.herd.handler.HandlerMain";
+
+    static HandlerCommand of(Config config, Path scoreboard, Duration heartbeat) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> options = Arrays.stream(config.get(Settings.HANDLER_JVM_OPTS).strip().split("\\s+"))
+                .filter(s -> !s.isEmpty())
+                .toList();
+        return new HandlerCommand(java, options, System.getProperty("java.class.path"), config, scoreboard,
+                ProcessHandle.current().pid(), heartbeat);
+    }
+
+    List<String> forHandler(int slot, int generation) {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-cp");
+        command.add(classPath);
+        command.add(MAIN_CLASS);
+        command.add(HandlerSettings.SLOT.name() + "=" + slot);
+        command.add(HandlerSettings.GENERATION.name() + "=" + generation);
+        command.add(HandlerSettings.SCOREBOARD.name() + "=" + scoreboard);
+        command.add(HandlerSettings.SPAWNER_PID.name() + "=" + spawnerPid);
+        command.add(HandlerSettings.HEARTBEAT.name() + "=" + dev.herd.config.Values.format(heartbeat));
+        command.addAll(config.toArguments(HandlerSettings.FORWARDED));
+        return command;
+    }
+}

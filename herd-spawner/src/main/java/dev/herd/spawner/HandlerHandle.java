@@ -1,0 +1,128 @@
+package dev.herd.spawner;
+
+import dev.herd.os.Posix;
+import dev.herd.os.Signal;
+
+/**
+ * The spawner's view of one handler process, and the only code that signals it (STYLE rule 3).
+ * A signal to a process that no longer exists counts as delivered: it has exited, and its exit
+ * event is on its way.
+ *
+ * <p>Used on the spawner thread only.
+ */
+final class HandlerHandle {
+    enum Phase { STARTING, READY, STOPPING }
+
+    private final int slot;
+    private final int generation;
+    private final Process process;
+    private final long spawnedAtNanos;
+    private Phase phase = Phase.STARTING;
+    private long readyAtNanos;
+    private long termSentAtNanos = Long.MIN_VALUE;
+    private long quitSentAtNanos = Long.MIN_VALUE;
+    private boolean killSent;
+
+    HandlerHandle(int slot, int generation, Process process, long spawnedAtNanos) {
+        this.slot = slot;
+        this.generation = generation;
+        this.process = process;
+        this.spawnedAtNanos = spawnedAtNanos;
+    }
+
+    int slot() {
+        return slot;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Process process() {
+        return process;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    long spawnedAtNanos() {
+        return spawnedAtNanos;
+    }
+
+    long readyAtNanos() {
+        return readyAtNanos;
+    }
+
+    void ready(long nowNanos) {
+        phase = Phase.READY;
+        readyAtNanos = nowNanos;
+    }
+
+    /** Graceful stop: the handler stops accepting, finishes what it has, and exits. */
+    void terminate(long nowNanos) {
+        if (termSentAtNanos == Long.MIN_VALUE) {
+            termSentAtNanos = nowNanos;
+            phase = Phase.STOPPING;
+            signal(Signal.TERM);
+        }
+    }
+
+    boolean terminating() {
+        return termSentAtNanos != Long.MIN_VALUE;
+    }
+
+    long termSentAtNanos() {
+        return termSentAtNanos;
+    }
+
+    /** Asks the JVM for a thread dump on its standard error, before it is killed as hung. */
+    void dumpThreads(long nowNanos) {
+        if (quitSentAtNanos == Long.MIN_VALUE) {
+            quitSentAtNanos = nowNanos;
+            signal(Signal.QUIT);
+        }
+    }
+
+    boolean dumped() {
+        return quitSentAtNanos != Long.MIN_VALUE;
+    }
+
+    long quitSentAtNanos() {
+        return quitSentAtNanos;
+    }
+
+    void kill() {
+        if (!killSent) {
+            killSent = true;
+            phase = Phase.STOPPING;
+            signal(Signal.KILL);
+        }
+    }
+
+    boolean killed() {
+        return killSent;
+    }
+
+    private void signal(Signal signal) {
+        Posix.kill(process.pid(), signal.number());
+    }
+
+    /** "exited with status 1" or "was killed by SIGKILL", from the status the JDK reports. */
+    static String describeExit(int status) {
+        // The JDK reports death by signal N as 128 + N.
+        if (status > 128 && status < 128 + 65) {
+            return "was killed by " + Signal.describe(status - 128);
+        }
+        return "exited with status " + status;
+    }
+
+    @Override
+    public String toString() {
+        return "handler " + slot + " (pid " + pid() + ", generation " + generation + ")";
+    }
+}

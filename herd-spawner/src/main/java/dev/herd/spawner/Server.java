@@ -1,0 +1,100 @@
+package dev.herd.spawner;
+
+import dev.herd.config.Address;
+import dev.herd.config.Config;
+import dev.herd.config.Settings;
+import dev.herd.os.ExitCode;
+import dev.herd.os.ListeningSocket;
+import dev.herd.os.OsException;
+import dev.herd.os.ProcessLog;
+import dev.herd.scoreboard.Scoreboard;
+import dev.herd.spawner.admin.AdminServer;
+import dev.herd.time.MonotonicClock;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code herd serve}: acquires the address, the scoreboard and the admin endpoint, runs the
+ * spawner until it stops, and releases everything again — every release is tried even when an
+ * earlier one fails, and a failed start releases what it had acquired (STYLE rule 11).
+ */
+public final class Server {
+    private static final System.Logger LOG = System.getLogger("dev.herd.spawner");
+
+    private Server() {
+    }
+
+    public static ExitCode serve(Config config, PrintStream err) {
+        ProcessLog.configure("spawner");
+        List<AutoCloseable> acquired = new ArrayList<>();
+        try {
+            ListeningSocket socket = listeningSocket(config);
+            acquired.addFirst(socket);
+            socket.installAsStdin();
+            LOG.log(System.Logger.Level.INFO, "listening on {0} ({1}, backlog {2})", socket.address(),
+                    socket.origin().name().toLowerCase(java.util.Locale.ROOT), socket.queueDepth().backlog());
+
+            Scoreboard scoreboard = Scoreboard.create(Spawner.slotsFor(config), config.get(Settings.THREADS));
+            acquired.addFirst(scoreboard);
+            Spawner spawner = new Spawner(config, socket, scoreboard, MonotonicClock.SYSTEM);
+            Optional<Address.Inet> adminAddress = config.get(Settings.ADMIN);
+            if (adminAddress.isPresent()) {
+                Address.Inet a = adminAddress.get();
+                AdminServer admin = AdminServer.start(new InetSocketAddress(a.host(), a.port()), spawner,
+                        MonotonicClock.SYSTEM);
+                acquired.addFirst(admin);
+                Address.Inet bound = new Address.Inet(admin.address().getAddress(), admin.address().getPort());
+                LOG.log(System.Logger.Level.INFO, "admin on {0}", bound);
+            }
+            spawner.installSignalHandlers();
+            return spawner.run();
+        } catch (OsException e) {
+            err.println("herd: cannot listen on " + config.text(Settings.BIND) + ": " + e.call() + ": " + e.reason());
+            return ExitCode.CONFIG;
+        } catch (java.net.BindException e) {
+            err.println("herd: cannot bind the admin address " + config.text(Settings.ADMIN) + ": " + e.getMessage()
+                    + " (use --admin HOST:PORT or --admin off)");
+            return ExitCode.CONFIG;
+        } catch (IOException | RuntimeException e) {
+            err.println("herd: " + e);
+            return ExitCode.FAILURE;
+        } finally {
+            closeAll(acquired);
+        }
+    }
+
+    private static ListeningSocket listeningSocket(Config config) {
+        Optional<ListeningSocket> handed = ListeningSocket.inherited(System.getenv(), ProcessHandle.current().pid());
+        if (handed.isPresent()) {
+            if (config.isSet(Settings.BIND)) {
+                LOG.log(System.Logger.Level.WARNING, "--bind {0} ignored: the OS handed over a listening socket",
+                        config.text(Settings.BIND));
+            }
+            return handed.get();
+        }
+        return ListeningSocket.bind(config.get(Settings.BIND), config.get(Settings.BACKLOG));
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        RuntimeException failure = null;
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("cleanup failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            LOG.log(System.Logger.Level.WARNING, "cleanup after stop failed", failure);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.herd.spawner.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.herd.scoreboard.SlotSnapshot;
+import dev.herd.spawner.PoolView;
+import dev.herd.spawner.Spawner;
+import dev.herd.time.MonotonicClock;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Status and control over HTTP, served by the spawner on its own address (loopback by default),
+ * so that it answers even when every handler is saturated: {@code GET /status},
+ * {@code GET /status.json}, {@code GET /metrics}, {@code POST /stop}.
+ *
+ * <p>Uses the JDK's own HTTP server: the spawner stays small and free of Netty.
+ */
+public final class AdminServer implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Spawner spawner;
+    private final MonotonicClock clock;
+
+    private AdminServer(HttpServer server, ExecutorService executor, Spawner spawner, MonotonicClock clock) {
+        this.server = server;
+        this.executor = executor;
+        this.spawner = spawner;
+        this.clock = clock;
+    }
+
+    /** Binds and starts serving; throws if the address cannot be bound. */
+    public static AdminServer start(InetSocketAddress address, Spawner spawner, MonotonicClock clock) throws IOException {
+        HttpServer server = HttpServer.create(address, 16);
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "admin");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        AdminServer admin = new AdminServer(server, executor, spawner, clock);
+        server.createContext("/", admin::handle);
+        server.start();
+        return admin;
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            switch (path) {
+                case "/status.json" -> get(exchange, method, "application/json", () -> document().json());
+                case "/status" -> get(exchange, method, "text/html; charset=utf-8", () -> document().html());
+                case "/metrics" -> get(exchange, method, "text/plain; version=0.0.4; charset=utf-8",
+                        () -> document().metrics());
+                case "/stop" -> {
+                    if (!method.equals("POST")) {
+                        send(exchange, 405, "text/plain", "use POST\n", "POST");
+                    } else {
+                        spawner.requestStop("admin POST /stop");
+                        send(exchange, 202, "text/plain", "stopping\n", null);
+                    }
+                }
+                default -> send(exchange, 404, "text/plain", "Not Found\n", null);
+            }
+        }
+    }
+
+    private void get(HttpExchange exchange, String method, String type, java.util.function.Supplier<String> body)
+            throws IOException {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            send(exchange, 405, "text/plain", "use GET\n", "GET, HEAD");
+            return;
+        }
+        send(exchange, 200, type, body.get(), null);
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body, String allow)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        if (allow != null) {
+            exchange.getResponseHeaders().set("Allow", allow);
+        }
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    StatusDocument document() {
+        PoolView pool = spawner.view();
+        List<StatusDocument.Handler> handlers = pool.handlers().stream()
+                .map(e -> {
+                    SlotSnapshot slot = spawner.scoreboard().read(e.slot());
+                    return new StatusDocument.Handler(e, slot, StatusDocument.rssBytes(e.pid()));
+                })
+                .toList();
+        var socket = spawner.socket();
+        return new StatusDocument(pool, socket.address().toString(),
+                socket.origin().name().toLowerCase(java.util.Locale.ROOT), socket.queueDepth(), handlers,
+                spawner.events().recent(), clock.nanoTime());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.herd.spawner.admin;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.herd.os.ListeningSocket;
+import dev.herd.scoreboard.SlotSnapshot;
+import dev.herd.spawner.EventLog;
+import dev.herd.spawner.PoolView;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One reading of the server's state, rendered as {@code /status.json}, Prometheus text and the
+ * HTML status page. The JSON field names are a documented contract (DESIGN.md, README).
+ */
+public record StatusDocument(PoolView pool, String address, String origin, ListeningSocket.QueueDepth queue,
+                             List<Handler> handlers, List<EventLog.Event> events, long nowNanos) {
+
+    /** A handler as the spawner knows it, joined with what its scoreboard slot says. */
+    public record Handler(PoolView.Entry entry, SlotSnapshot slot, long rssBytes) {
+        String state() {
+            if (entry.phase().equals("stopping")) {
+                return "draining";
+            }
+            if (slot.pid() != entry.pid()) {
+                return "starting";
+            }
+            return slot.stateName();
+        }
+    }
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** Resident memory of a process, from /proc; -1 if it is gone. */
+    public static long rssBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    String kb = line.substring("VmRSS:".length()).replace("kB", "").strip();
+                    return Long.parseLong(kb) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    public String json() {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeObjectFieldStart("spawner");
+            g.writeNumberField("pid", pool.spawnerPid());
+            g.writeNumberField("uptime_seconds", (nowNanos - pool.startedAtNanos()) / 1_000_000_000L);
+            g.writeStringField("state", pool.stopping() ? "stopping" : "running");
+            g.writeEndObject();
+            g.writeObjectFieldStart("address");
+            g.writeStringField("bind", address);
+            g.writeStringField("origin", origin);
+            g.writeNumberField("queued", queue.queued());
+            g.writeNumberField("backlog", queue.backlog());
+            g.writeEndObject();
+            g.writeNumberField("target_handlers", pool.targetHandlers());
+            g.writeArrayFieldStart("handlers");
+            for (Handler h : handlers) {
+                SlotSnapshot s = h.slot();
+                boolean own = s.pid() == h.entry().pid();
+                g.writeStartObject();
+                g.writeNumberField("slot", h.entry().slot());
+                g.writeNumberField("pid", h.entry().pid());
+                g.writeNumberField("generation", h.entry().generation());
+                g.writeStringField("state", h.state());
+                g.writeNumberField("connections", own ? s.connections() : 0);
+                g.writeNumberField("in_flight", own ? s.inFlight() : 0);
+                g.writeNumberField("requests", own ? s.requests() : 0);
+                g.writeNumberField("accepts_won", own ? s.acceptsWon() : 0);
+                g.writeNumberField("accepts_lost", own ? s.acceptsLost() : 0);
+                g.writeNumberField("accept_errors", own ? s.acceptErrors() : 0);
+                g.writeNumberField("heartbeat_age_ms", own && s.oldestHeartbeatNanos() != 0
+                        ? Math.max(0, (nowNanos - s.oldestHeartbeatNanos()) / 1_000_000) : -1);
+                g.writeNumberField("uptime_seconds", (nowNanos - h.entry().spawnedAtNanos()) / 1_000_000_000L);
+                g.writeNumberField("rss_bytes", h.rssBytes());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("events");
+            for (EventLog.Event e : events) {
+                g.writeStartObject();
+                g.writeStringField("at", e.at().toString());
+                g.writeStringField("kind", e.kind());
+                g.writeStringField("reason", e.reason());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Prometheus text exposition format, version 0.0.4. */
+    public String metrics() {
+        StringBuilder m = new StringBuilder(2048);
+        gauge(m, "herd_target_handlers", "Handlers the spawner aims to run.", pool.targetHandlers());
+        gauge(m, "herd_handlers", "Handler processes alive.", handlers.size());
+        gauge(m, "herd_accept_queue_length", "Connections waiting in the kernel's accept queue.", queue.queued());
+        gauge(m, "herd_accept_queue_capacity", "Size of the kernel's accept queue.", queue.backlog());
+        perHandler(m, "herd_handler_connections", "gauge", "Open connections.", h -> h.slot().connections());
+        perHandler(m, "herd_handler_in_flight", "gauge", "Requests being answered.", h -> h.slot().inFlight());
+        perHandler(m, "herd_handler_requests_total", "counter", "Requests answered.", h -> h.slot().requests());
+        perHandler(m, "herd_handler_accepts_won_total", "counter", "Accepts that got a connection.",
+                h -> h.slot().acceptsWon());
+        perHandler(m, "herd_handler_accepts_lost_total", "counter",
+                "Wake-ups whose accept found nothing: another loop won the race.", h -> h.slot().acceptsLost());
+        perHandler(m, "herd_handler_accept_errors_total", "counter", "Accepts that failed.",
+                h -> h.slot().acceptErrors());
+        perHandler(m, "herd_handler_resident_bytes", "gauge", "Resident memory.", Handler::rssBytes);
+        return m.toString();
+    }
+
+    private static void gauge(StringBuilder m, String name, String help, long value) {
+        m.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        m.append("# TYPE ").append(name).append(" gauge\n");
+        m.append(name).append(' ').append(value).append('\n');
+    }
+
+    private void perHandler(StringBuilder m, String name, String type, String help,
+                            java.util.function.ToLongFunction<Handler> value) {
+        m.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        m.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        for (Handler h : handlers) {
+            if (h.slot().pid() != h.entry().pid()) {
+                continue;
+            }
+            m.append(name).append("{slot=\"").append(h.entry().slot()).append("\",pid=\"").append(h.entry().pid())
+                    .append("\",generation=\"").append(h.entry().generation()).append("\"} ")
+                    .append(value.applyAsLong(h)).append('\n');
+        }
+    }
+
+    /** The status page: the same facts as the JSON, as tables, refreshed every second. */
+    public String html() {
+        StringBuilder p = new StringBuilder(4096);
+        p.append("<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"1\">")
+                .append("<title>herd status</title><style>body{font-family:sans-serif;margin:1.5em}")
+                .append("table{border-collapse:collapse}td,th{padding:.2em .7em;border-bottom:1px solid #ddd;")
+                .append("text-align:right}th{background:#f4f4f4}td.l,th.l{text-align:left}</style></head><body>")
+                .append("<h1>herd</h1><p>spawner pid ").append(pool.spawnerPid()).append(", ")
+                .append(pool.stopping() ? "stopping" : "running").append(", listening on ").append(escape(address))
+                .append(" (").append(origin).append("), accept queue ").append(queue.queued()).append(" of ")
+                .append(queue.backlog()).append(", target ").append(pool.targetHandlers()).append(" handlers</p>")
+                .append("<table><tr><th>slot</th><th>pid</th><th>gen</th><th class=l>state</th><th>conns</th>")
+                .append("<th>in flight</th><th>requests</th><th>accepts won</th><th>lost</th><th>errors</th>")
+                .append("<th>heartbeat age</th><th>RSS</th></tr>");
+        for (Handler h : handlers) {
+            SlotSnapshot s = h.slot();
+            p.append("<tr><td>").append(h.entry().slot()).append("</td><td>").append(h.entry().pid())
+                    .append("</td><td>").append(h.entry().generation()).append("</td><td class=l>").append(h.state())
+                    .append("</td><td>").append(s.connections()).append("</td><td>").append(s.inFlight())
+                    .append("</td><td>").append(s.requests()).append("</td><td>").append(s.acceptsWon())
+                    .append("</td><td>").append(s.acceptsLost()).append("</td><td>").append(s.acceptErrors())
+                    .append("</td><td>").append(s.oldestHeartbeatNanos() == 0 ? "-"
+                            : (nowNanos - s.oldestHeartbeatNanos()) / 1_000_000 + " ms")
+                    .append("</td><td>").append(h.rssBytes() < 0 ? "-" : h.rssBytes() / (1024 * 1024) + " MiB")
+                    .append("</td></tr>");
+        }
+        p.append("</table><h2>Events</h2><table><tr><th class=l>at</th><th class=l>kind</th>")
+                .append("<th class=l>reason</th></tr>");
+        for (int i = events.size() - 1; i >= 0; i--) {
+            EventLog.Event e = events.get(i);
+            p.append("<tr><td class=l>").append(e.at()).append("</td><td class=l>").append(escape(e.kind()))
+                    .append("</td><td class=l>").append(escape(e.reason())).append("</td></tr>");
+        }
+        return p.append("</table></body></html>\n").toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
