@@ -107,8 +107,8 @@ final class Handler {
             registration.syncUninterruptibly();
         }
         slot.state(SlotState.READY);
-        LOG.log(System.Logger.Level.INFO, "ready: generation {0}, {1} event loops watching the shared socket",
-                generation, threads);
+        LOG.log(System.Logger.Level.INFO, "ready: generation " + generation + ", " + threads
+                + " event loops watching the shared socket");
         return handler;
     }
 
@@ -155,8 +155,8 @@ final class Handler {
             Thread.currentThread().interrupt();
         }
         Duration grace = orphaned ? ORPHAN_GRACE : gracefulTimeout;
-        LOG.log(System.Logger.Level.INFO, "{0}: draining {1} connections (up to {2} ms)",
-                orphaned ? "spawner gone" : "stop requested", connections.size(), grace.toMillis());
+        LOG.log(System.Logger.Level.INFO, (orphaned ? "spawner gone" : "stop requested") + ": draining "
+                + connections.size() + " connections (up to " + grace.toMillis() + " ms)");
         draining = true;
         slot.state(SlotState.DRAINING);
         accepts.forEach(AcceptHandle::stop);
@@ -179,7 +179,7 @@ final class Handler {
         }
         int left = connections.size();
         if (left > 0) {
-            LOG.log(System.Logger.Level.WARNING, "graceful timeout: closing {0} connections with requests in flight", left);
+            LOG.log(System.Logger.Level.WARNING, "graceful timeout: closing " + left + " connections with requests in flight");
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
         scoreboard.close();

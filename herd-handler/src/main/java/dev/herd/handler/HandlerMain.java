@@ -38,7 +38,7 @@ public final class HandlerMain {
         // fork and the prctl would otherwise go unnoticed.
         Posix.setParentDeathSignal(Signal.TERM.number());
         if (Posix.getppid() != spawnerPid) {
-            LOG.log(System.Logger.Level.WARNING, "spawner {0} is gone before boot; exiting", spawnerPid);
+            LOG.log(System.Logger.Level.WARNING, "spawner " + spawnerPid + " is gone before boot; exiting");
             System.exit(ExitCode.ORPHANED.status());
         }
         // Ctrl-C reaches the whole process group: the spawner decides what its handlers do.

@@ -36,8 +36,9 @@ public final class Server {
             ListeningSocket socket = listeningSocket(config);
             acquired.addFirst(socket);
             socket.installAsStdin();
-            LOG.log(System.Logger.Level.INFO, "listening on {0} ({1}, backlog {2})", socket.address(),
-                    socket.origin().name().toLowerCase(java.util.Locale.ROOT), socket.queueDepth().backlog());
+            LOG.log(System.Logger.Level.INFO, "listening on " + socket.address() + " ("
+                    + socket.origin().name().toLowerCase(java.util.Locale.ROOT) + ", backlog "
+                    + socket.queueDepth().backlog() + ")");
 
             Scoreboard scoreboard = Scoreboard.create(Spawner.slotsFor(config), config.get(Settings.THREADS));
             acquired.addFirst(scoreboard);

@@ -98,8 +98,8 @@ public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocke
         }
         Duration pause = backoff.onFailure();
         if (backoff.firstInRow()) {
-            LOG.log(System.Logger.Level.WARNING, "accept failed on {0} ({1}): {2}; not accepting for {3} ms",
-                    Thread.currentThread().getName(), failure, e.getMessage(), pause.toMillis());
+            LOG.log(System.Logger.Level.WARNING, "accept failed on " + Thread.currentThread().getName() + " ("
+                    + failure + "): " + e.getMessage() + "; not accepting for " + pause.toMillis() + " ms");
         }
         registration.submit(NioIoOps.NONE);
         loop.schedule(() -> {

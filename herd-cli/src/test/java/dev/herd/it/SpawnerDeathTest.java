@@ -1,0 +1,23 @@
+package dev.herd.it;
+
+import dev.herd.os.Signal;
+import dev.herd.testkit.Await;
+import dev.herd.testkit.HerdProcess;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Handlers notice a dead spawner (parent-death signal) and exit, even when it died by SIGKILL. */
+class SpawnerDeathTest {
+
+    @Test
+    void handlersExitWithinTwoSecondsOfSpawnerSigkill() {
+        try (HerdProcess herd = HerdProcess.serve("spawner-death", "--handlers", "2")) {
+            List<Long> handlers = HerdProcess.readyPids(herd.awaitReady(2).status());
+            herd.signalSpawner(Signal.KILL);
+            Await.until("every handler gone", Duration.ofSeconds(2),
+                    () -> handlers.stream().noneMatch(HerdProcess::alive));
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package dev.herd.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herd.os.Posix;
+import dev.herd.os.Signal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code herd serve} in its own process, with real handler processes, for tests.
+ *
+ * <p>It binds port 0 for both the server and the admin endpoint (or takes a socket handed over
+ * by {@link SocketActivator}) and learns the addresses from the spawner's log; it waits for
+ * readiness through {@code /status.json}, never by sleeping. Its output is kept (and written to
+ * {@code target/herd-logs/}) so that tests can check it for errors at the end.
+ */
+public final class HerdProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on (\\S+) \\(");
+    private static final Pattern ADMIN = Pattern.compile("admin on (\\S+)");
+    private static final Pattern ACTIVATOR = Pattern.compile("activator bound (\\S+)");
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Path logFile;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private volatile String listening;
+    private volatile String admin;
+
+    private HerdProcess(Process process, Path logFile) {
+        this.process = process;
+        this.logFile = logFile;
+        Thread reader = new Thread(this::readOutput, "herd-output-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** {@code herd serve} on 127.0.0.1:0 with the admin endpoint on 127.0.0.1:0, plus {@code args}. */
+    public static HerdProcess serve(String name, String... args) {
+        List<String> serve = new ArrayList<>(List.of("serve", "--bind", "127.0.0.1:0", "--admin", "127.0.0.1:0"));
+        serve.addAll(List.of(args));
+        return start(name, javaCommand("dev.herd.cli.Main", serve));
+    }
+
+    /** {@code herd serve} with exactly these arguments (the test picks --bind and --admin). */
+    public static HerdProcess serveExactly(String name, String... args) {
+        List<String> serve = new ArrayList<>(List.of("serve"));
+        serve.addAll(List.of(args));
+        return start(name, javaCommand("dev.herd.cli.Main", serve));
+    }
+
+    /** {@code herd serve} behind {@link SocketActivator} in {@code mode} (systemd or inetd). */
+    public static HerdProcess activated(String name, String mode, String... args) {
+        List<String> serve = new ArrayList<>(List.of("serve", "--admin", "127.0.0.1:0"));
+        serve.addAll(List.of(args));
+        List<String> command = new ArrayList<>(javaCommand(SocketActivator.class.getName(),
+                List.of(mode, "127.0.0.1:0", "--")));
+        command.addAll(javaCommand("dev.herd.cli.Main", serve));
+        return start(name, command);
+    }
+
+    private static List<String> javaCommand(String mainClass, List<String> args) {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m",
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
+        return command;
+    }
+
+    private static HerdProcess start(String name, List<String> command) {
+        try {
+            Path logs = Path.of("target", "herd-logs");
+            Files.createDirectories(logs);
+            Path logFile = logs.resolve(name + ".log");
+            Files.deleteIfExists(logFile);
+            // Standard input is a pipe nobody writes, never the test JVM's own.
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
+            return new HerdProcess(process, logFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void readOutput() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lines.add(line);
+                Files.writeString(logFile, line + "\n", StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                Matcher m = LISTENING.matcher(line);
+                if (m.find() && listening == null) {
+                    listening = m.group(1);
+                }
+                Matcher a = ADMIN.matcher(line);
+                if (a.find() && admin == null) {
+                    admin = a.group(1);
+                }
+                Matcher b = ACTIVATOR.matcher(line);
+                if (b.find() && listening == null) {
+                    listening = b.group(1);
+                }
+            }
+        } catch (IOException ignored) {
+            // The process ended.
+        }
+    }
+
+    /** Waits until the addresses are known and {@code handlers} handlers are ready (idle or busy). */
+    public HerdProcess awaitReady(int handlers) {
+        Await.until("the admin address in the log", START_TIMEOUT, () -> admin != null || !process.isAlive());
+        if (admin == null) {
+            throw new AssertionError("herd exited with " + process.exitValue() + " before serving:\n" + output());
+        }
+        awaitHandlers("" + handlers + " ready handlers", START_TIMEOUT, s -> readyPids(s).size() == handlers);
+        return this;
+    }
+
+    /** Polls {@code /status.json} until {@code condition} holds. */
+    public JsonNode awaitHandlers(String what, Duration timeout, java.util.function.Predicate<JsonNode> condition) {
+        return Await.until(what, timeout, this::status, condition);
+    }
+
+    public static List<Long> readyPids(JsonNode status) {
+        List<Long> pids = new ArrayList<>();
+        for (JsonNode h : status.path("handlers")) {
+            String state = h.path("state").asText();
+            if (state.equals("idle") || state.equals("busy")) {
+                pids.add(h.path("pid").asLong());
+            }
+        }
+        return pids;
+    }
+
+    public static List<Long> allPids(JsonNode status) {
+        List<Long> pids = new ArrayList<>();
+        status.path("handlers").forEach(h -> pids.add(h.path("pid").asLong()));
+        return pids;
+    }
+
+    public JsonNode status() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + admin + "/status.json"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return json.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The serving address: an {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}. */
+    public SocketAddress address() {
+        String a = listening;
+        if (a == null) {
+            throw new IllegalStateException("address not known yet");
+        }
+        return a.startsWith("unix:") ? UnixDomainSocketAddress.of(a.substring(5)) : HttpProbe.inet(a);
+    }
+
+    public HttpProbe.Reply get(String target) throws IOException {
+        return HttpProbe.get(address(), target, Duration.ofSeconds(30));
+    }
+
+    public long spawnerPid() {
+        return status().path("spawner").path("pid").asLong();
+    }
+
+    /** The pid of the process this harness started (the activator, when there is one). */
+    public long processPid() {
+        return process.pid();
+    }
+
+    public void signalSpawner(Signal signal) {
+        Posix.kill(spawnerPid(), signal.number());
+    }
+
+    public static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Waits for the process to exit and returns its status. */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("herd still running after " + timeout.toMillis() + " ms:\n" + output());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Optional<Integer> exitStatus() {
+        return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
+    }
+
+    public String output() {
+        return String.join("\n", lines);
+    }
+
+    public List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    /**
+     * Lines at ERROR (SEVERE) or WARNING level, or JVM crash and exception traces, that none of the
+     * {@code expected} patterns accounts for: what a test must not leave behind unexplained.
+     */
+    public List<String> unexpectedProblems(String... expected) {
+        List<Pattern> allowed = Stream.of(expected).map(Pattern::compile).toList();
+        return lines.stream()
+                .filter(l -> l.contains(" SEVERE ") || l.contains(" ERROR ") || l.contains(" WARNING ")
+                        || l.startsWith("Exception in thread")
+                        || l.contains("hs_err_pid"))
+                .filter(l -> allowed.stream().noneMatch(p -> p.matcher(l).find()))
+                .toList();
+    }
+
+    /** Stops the server if it still runs (SIGTERM, then SIGKILL of it and every descendant). */
+    @Override
+    public void close() {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        if (process.isAlive()) {
+            process.toHandle().descendants().forEach(p -> Posix.kill(p.pid(), Signal.CONT.number()));
+            try {
+                if (spawnerPidOrZero() != 0) {
+                    Posix.kill(spawnerPidOrZero(), Signal.TERM.number());
+                } else {
+                    process.destroy();
+                }
+                process.waitFor(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (ProcessHandle p : descendants) {
+            p.destroyForcibly();
+        }
+        process.destroyForcibly();
+    }
+
+    private long spawnerPidOrZero() {
+        try {
+            return admin == null ? 0 : spawnerPid();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+}
