@@ -8,10 +8,10 @@ import java.util.List;
  */
 public record SlotSnapshot(int slot, long pid, int generation, SlotState state, long oldestHeartbeatNanos,
                            long connections, long inFlight, long requests, long acceptsWon, long acceptsLost,
-                           long acceptErrors, List<LoopSnapshot> loops) {
+                           long acceptErrors, long acceptsDeferred, List<LoopSnapshot> loops) {
 
     public record LoopSnapshot(long heartbeatNanos, long connections, long inFlight, long requests,
-                               long acceptsWon, long acceptsLost, long acceptErrors) {
+                               long acceptsWon, long acceptsLost, long acceptErrors, long acceptsDeferred) {
     }
 
     /** The name the status page and tests use: starting, idle, busy or draining (empty when unused). */

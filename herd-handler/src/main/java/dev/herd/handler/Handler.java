@@ -99,7 +99,8 @@ final class Handler {
                     "loop-" + (index - 1), () -> handler.draining);
             loop.scheduleAtFixedRate(() -> counters.heartbeat(System.nanoTime()), 0, heartbeat, TimeUnit.NANOSECONDS);
             AcceptHandle accept = new AcceptHandle(socket, loop, counters,
-                    accepted -> handler.serve(accepted, unixDomain, loop, serving, pipeline));
+                    accepted -> handler.serve(accepted, unixDomain, loop, serving, pipeline),
+                    scoreboard::meanConnectionsPerReadyLoop);
             handler.accepts.add(accept);
             registrations.add(accept.start());
         }

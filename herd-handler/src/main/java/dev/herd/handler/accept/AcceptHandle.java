@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 /**
  * One event loop's watch on the shared listening socket (the {@code herd} accept strategy).
@@ -24,6 +25,8 @@ import java.util.function.Consumer;
  * <p>A loop accepts at most {@link #MAX_ACCEPTS_PER_WAKEUP} connections per wake-up: a loop that
  * drains the whole queue in one go takes most connections of a burst for itself, while accepting
  * one or two and going back to the selector lets the siblings that were woken too take theirs.
+ * A loop that holds more than its fair share of connections lets the wake-up pass
+ * ({@link FairShare}).
  */
 public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocketChannel> {
     static final int MAX_ACCEPTS_PER_WAKEUP = 2;
@@ -33,16 +36,18 @@ public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocke
     private final IoEventLoop loop;
     private final Scoreboard.LoopWriter counters;
     private final Consumer<SocketChannel> serve;
+    private final DoubleSupplier fairShare;
     private final AcceptBackoff backoff = new AcceptBackoff(Duration.ofMillis(50), Duration.ofSeconds(1));
     private IoRegistration registration;
     private boolean stopped;
 
     public AcceptHandle(ServerSocketChannel socket, IoEventLoop loop, Scoreboard.LoopWriter counters,
-                        Consumer<SocketChannel> serve) {
+                        Consumer<SocketChannel> serve, DoubleSupplier fairShare) {
         super(socket);
         this.loop = loop;
         this.counters = counters;
         this.serve = serve;
+        this.fairShare = fairShare;
     }
 
     /** Registers with the loop and starts watching for pending connections. */
@@ -67,6 +72,11 @@ public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocke
 
     @Override
     protected void handle(ServerSocketChannel socket, SelectionKey key) {
+        if (FairShare.shouldDefer(counters.connections(), fairShare.getAsDouble())) {
+            counters.acceptDeferred();
+            pause(FairShare.PAUSE_MILLIS);
+            return;
+        }
         for (int i = 0; i < MAX_ACCEPTS_PER_WAKEUP && !stopped; i++) {
             SocketChannel accepted;
             try {
@@ -101,13 +111,18 @@ public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocke
             LOG.log(System.Logger.Level.WARNING, "accept failed on " + Thread.currentThread().getName() + " ("
                     + failure + "): " + e.getMessage() + "; not accepting for " + pause.toMillis() + " ms");
         }
+        pause(pause.toMillis());
+        return false;
+    }
+
+    /** Stops watching the socket for a while; the level-triggered selector would wake us at once. */
+    private void pause(long millis) {
         registration.submit(NioIoOps.NONE);
         loop.schedule(() -> {
             if (!stopped) {
                 registration.submit(NioIoOps.ACCEPT);
             }
-        }, pause.toMillis(), TimeUnit.MILLISECONDS);
-        return false;
+        }, millis, TimeUnit.MILLISECONDS);
     }
 
     /** The socket is shared with every other loop and handler: never close it here. */

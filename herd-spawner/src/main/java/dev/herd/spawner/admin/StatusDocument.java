@@ -83,6 +83,7 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
                 g.writeNumberField("accepts_won", own ? s.acceptsWon() : 0);
                 g.writeNumberField("accepts_lost", own ? s.acceptsLost() : 0);
                 g.writeNumberField("accept_errors", own ? s.acceptErrors() : 0);
+                g.writeNumberField("accepts_deferred", own ? s.acceptsDeferred() : 0);
                 g.writeNumberField("heartbeat_age_ms", own && s.oldestHeartbeatNanos() != 0
                         ? Math.max(0, (nowNanos - s.oldestHeartbeatNanos()) / 1_000_000) : -1);
                 g.writeNumberField("uptime_seconds", (nowNanos - h.entry().spawnedAtNanos()) / 1_000_000_000L);
@@ -122,6 +123,9 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
                 "Wake-ups whose accept found nothing: another loop won the race.", h -> h.slot().acceptsLost());
         perHandler(m, "herd_handler_accept_errors_total", "counter", "Accepts that failed.",
                 h -> h.slot().acceptErrors());
+        perHandler(m, "herd_handler_accepts_deferred_total", "counter",
+                "Wake-ups a loop let pass because it held more than its fair share of connections.",
+                h -> h.slot().acceptsDeferred());
         perHandler(m, "herd_handler_resident_bytes", "gauge", "Resident memory.", Handler::rssBytes);
         return m.toString();
     }

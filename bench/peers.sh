@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# herd side by side with the peer servers (nginx, Apache, Gunicorn, uWSGI, the JDK HttpServer) in
+# one run of the shared peer harness (../shared/bench/peers): the harness is copied to a temp dir
+# and herd is added to it as two more peers, so every server is measured the same way, in the
+# same interleaved repetitions.
+#
+#   bench/peers.sh                                   herd, herd-t1 and nginx, 3 repetitions
+#   REPS=1 DURATION=5 bench/peers.sh                 quick look
+#   PEERS="herd nginx uwsgi java-httpserver" bench/peers.sh
+#
+# Peers added: herd = `herd serve --handlers 2` (defaults: 2 event loops per handler);
+# herd-t1 = `--handlers 2 --threads 1` (one loop per process, as nginx's 2 workers).
+# Every other knob of the harness (REPS DURATION CONNS EXTRA ...) works as its README says.
+# Load goes to 127.0.0.1 only and is bounded in time. Results: bench/results/<UTC stamp>/.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+peers_dir="${PEERS_DIR:-$root/../shared/bench/peers}"
+[ -f "$peers_dir/run.sh" ] || { echo "peer harness not found at $peers_dir (set PEERS_DIR)" >&2; exit 2; }
+
+"$root/herd" build
+work="$(mktemp -d /tmp/herd-peers.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+cp -r "$peers_dir"/. "$work/"
+rm -rf "$work/results"
+
+cat >>"$work/lib/servers.sh" <<EOS
+
+# --- added by herd's bench/peers.sh ---
+HERD="$root/herd"
+PEER_DESC[herd]='herd serve --handlers 2 (2 event loops each), admin off, demo app'
+PEER_DESC[herd-t1]='herd serve --handlers 2 --threads 1, admin off, demo app'
+start_herd() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2; }
+start_herd_t1() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2 --threads 1; }
+eval "original_\$(declare -f peer_available)"
+peer_available() {
+  case \$1 in
+    herd | herd-t1) [ -x "\$HERD" ] || echo "herd launcher missing" ;;
+    *) original_peer_available "\$1" ;;
+  esac
+}
+EOS
+sed -i 's/^ALL_PEERS="nginx/ALL_PEERS="herd herd-t1 nginx/' "$work/run.sh"
+grep -q '^ALL_PEERS="herd herd-t1 nginx' "$work/run.sh" || { echo "the peer harness changed: ALL_PEERS not found" >&2; exit 1; }
+
+export OUT="${OUT:-$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+export PEERS="${PEERS:-herd herd-t1 nginx}"
+mkdir -p "$OUT"
+bash "$work/run.sh"

@@ -1,0 +1,26 @@
+package dev.herd.handler.accept;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FairShareTest {
+
+    @ParameterizedTest(name = "{0} connections against a mean of {1}: defer = {2}")
+    @CsvSource({
+            // Small counts never defer: the slack covers them.
+            "0, 0.0, false",
+            "2, 0.0, false",
+            "3, 0.0, true",
+            "3, 1.0, false",
+            // Around a mean of 12.5 (50 connections over 4 loops) the bound is 17.6.
+            "12, 12.5, false",
+            "17, 12.5, false",
+            "18, 12.5, true",
+            "40, 12.5, true",
+    })
+    void defersOnlyClearlyAboveTheMean(long mine, double mean, boolean defer) {
+        assertThat(FairShare.shouldDefer(mine, mean)).isEqualTo(defer);
+    }
+}
