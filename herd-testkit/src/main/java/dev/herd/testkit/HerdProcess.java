@@ -66,6 +66,18 @@ public final class HerdProcess implements AutoCloseable {
         return start(name, javaCommand("dev.herd.cli.Main", serve));
     }
 
+    /**
+     * As {@link #serve}, with the spawner and so its handlers limited to {@code files} open
+     * descriptors (soft and hard: the JVM raises its soft limit to the hard one by itself).
+     */
+    public static HerdProcess serveWithFileLimit(String name, int files, String... args) {
+        List<String> serve = new ArrayList<>(List.of("serve", "--bind", "127.0.0.1:0", "--admin", "127.0.0.1:0"));
+        serve.addAll(List.of(args));
+        List<String> command = new ArrayList<>(List.of("prlimit", "--nofile=" + files + ":" + files, "--"));
+        command.addAll(javaCommand("dev.herd.cli.Main", serve));
+        return start(name, command);
+    }
+
     /** {@code herd serve} with exactly these arguments (the test picks --bind and --admin). */
     public static HerdProcess serveExactly(String name, String... args) {
         List<String> serve = new ArrayList<>(List.of("serve"));
