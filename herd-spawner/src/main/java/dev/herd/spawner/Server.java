@@ -33,7 +33,13 @@ public final class Server {
         ProcessLog.configure("spawner");
         List<AutoCloseable> acquired = new ArrayList<>();
         try {
-            ListeningSocket socket = listeningSocket(config);
+            ListeningSocket socket;
+            try {
+                socket = listeningSocket(config);
+            } catch (OsException e) {
+                err.println("herd: cannot listen on " + config.text(Settings.BIND) + ": " + e.call() + ": " + e.reason());
+                return ExitCode.CONFIG;
+            }
             acquired.addFirst(socket);
             socket.installAsStdin();
             LOG.log(System.Logger.Level.INFO, "listening on " + socket.address() + " ("
@@ -54,9 +60,6 @@ public final class Server {
             }
             spawner.installSignalHandlers();
             return spawner.run();
-        } catch (OsException e) {
-            err.println("herd: cannot listen on " + config.text(Settings.BIND) + ": " + e.call() + ": " + e.reason());
-            return ExitCode.CONFIG;
         } catch (java.net.BindException e) {
             err.println("herd: cannot bind the admin address " + config.text(Settings.ADMIN) + ": " + e.getMessage()
                     + " (use --admin HOST:PORT or --admin off)");

@@ -206,6 +206,8 @@ public final class Spawner {
                         + " times in a row; stopping. Check --handler-jvm-opts and the handler output above.");
                 beginStop("boot failures", now, ExitCode.BOOT_FAILURE);
             }
+        } else if (handle.killed()) {
+            log.add(Level.INFO, "exit", handle + " " + how + " after it hung; replacing it");
         } else {
             log.add(Level.WARNING, "exit", handle + " " + how + " unexpectedly; replacing it");
         }
