@@ -225,6 +225,31 @@ class HttpExchangeHandlerTest {
     }
 
     @Test
+    void aPipelinedOversizedBodyIsAnsweredInItsTurn() {
+        EmbeddedChannel ch = channel(16);
+
+        ch.writeInbound(ascii("GET /sleep?ms=100 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n" + "x".repeat(17)));
+
+        // The 413 is owed after the sleep's response: written earlier, the client would take it for that one.
+        assertThat(ch.outboundMessages()).isEmpty();
+
+        ch.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        List<FullHttpResponse> responses = decode(drainOutbound(ch));
+        try {
+            assertThat(responses).extracting(r -> r.status().code()).containsExactly(200, 413);
+            assertThat(responses.getLast().headers().get("connection")).isEqualToIgnoringCase("close");
+        } finally {
+            responses.forEach(FullHttpResponse::release);
+        }
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(board.read(0).requests()).isEqualTo(2);
+        assertThat(board.read(0).inFlight()).isZero();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
     void aDrainingHandlerClosesAfterTheNextResponse() {
         EmbeddedChannel ch = channel(MAX_BODY);
         ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
