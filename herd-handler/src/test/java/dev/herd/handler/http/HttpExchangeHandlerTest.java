@@ -1,0 +1,364 @@
+package dev.herd.handler.http;
+
+import dev.herd.handler.demo.DemoApp;
+import dev.herd.scoreboard.Scoreboard;
+import dev.herd.scoreboard.SlotSnapshot;
+import dev.herd.scoreboard.SlotState;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * The whole HTTP pipeline of {@link HttpPipeline} on an {@link EmbeddedChannel}, with the demo
+ * application: raw request bytes in, raw response bytes out. Time is frozen; the one case that
+ * waits advances the channel's clock.
+ */
+class HttpExchangeHandlerTest {
+    private static final int MAX_BODY = 1024 * 1024;
+    private static final long PID = 4242;
+
+    private Scoreboard board;
+    private Scoreboard.SlotWriter slot;
+    private boolean draining;
+
+    @BeforeEach
+    void createScoreboard() {
+        board = Scoreboard.create(1, 1);
+        slot = board.writer(0, 1);
+        slot.begin(PID, 1, 0);
+        slot.state(SlotState.READY);
+    }
+
+    @AfterEach
+    void closeScoreboard() {
+        board.close();
+    }
+
+    /**
+     * One request (or several, sent in one write) and what must come back.
+     *
+     * @param headers expected response headers, compared ignoring case of the value
+     */
+    record Case(String name, int maxBody, String request, int status, String body, Map<String, String> headers,
+                boolean staysOpen) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                new Case("GET / says hello", MAX_BODY,
+                        "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+                        200, "Hello, World!", Map.of("content-length", "13"), true),
+                new Case("Connection: close is honoured", MAX_BODY,
+                        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                        200, "Hello, World!", Map.of("connection", "close"), false),
+                new Case("HTTP/1.0 closes by default", MAX_BODY,
+                        "GET / HTTP/1.0\r\n\r\n",
+                        200, "Hello, World!", Map.of("connection", "close"), false),
+                new Case("HTTP/1.0 keep-alive is confirmed", MAX_BODY,
+                        "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+                        200, "Hello, World!", Map.of("connection", "keep-alive"), true),
+                new Case("POST /echo returns the body", MAX_BODY,
+                        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/x-test\r\nContent-Length: 4\r\n\r\nping",
+                        200, "ping", Map.of("content-type", "text/x-test", "content-length", "4"), true),
+                new Case("chunked POST /echo is aggregated", MAX_BODY,
+                        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                + "2\r\npi\r\n2\r\nng\r\n0\r\n\r\n",
+                        200, "ping", Map.of("content-length", "4"), true),
+                new Case("an unknown path is 404", MAX_BODY,
+                        "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n",
+                        404, "Not Found\n", Map.of(), true),
+                new Case("POST / is 405 with Allow", MAX_BODY,
+                        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+                        405, "Method Not Allowed\n", Map.of("allow", "GET, HEAD"), true),
+                new Case("a negative sleep is 400", MAX_BODY,
+                        "GET /sleep?ms=-1 HTTP/1.1\r\nHost: x\r\n\r\n",
+                        400, null, Map.of(), true),
+                new Case("whoami names the handler", MAX_BODY,
+                        "GET /whoami HTTP/1.1\r\nHost: x\r\n\r\n",
+                        200, "{\"pid\":4242,\"slot\":0,\"generation\":1,\"thread\":\"loop-0\"}",
+                        Map.of("content-type", "application/json"), true),
+                new Case("a body over the limit is 413", 16,
+                        "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 17\r\n\r\n"
+                                + "x".repeat(17),
+                        413, null, Map.of(), false),
+                new Case("a chunked body over the limit is 413", 16,
+                        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                + "a\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n",
+                        413, null, Map.of(), false),
+                new Case("a request line over the limit is 414", MAX_BODY,
+                        "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                        414, null, Map.of("connection", "close"), false),
+                new Case("a header block over the limit is 431", MAX_BODY,
+                        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(17_000) + "\r\n\r\n",
+                        431, null, Map.of("connection", "close"), false),
+                new Case("a garbage request line is 400", MAX_BODY,
+                        "NOT AN HTTP REQUEST\r\n\r\n",
+                        400, null, Map.of("connection", "close"), false),
+                new Case("a request line of one word is 400", MAX_BODY,
+                        "GARBAGE\r\n\r\n",
+                        400, null, Map.of("connection", "close"), false)
+        ).map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void answers(Case c) {
+        EmbeddedChannel ch = channel(c.maxBody());
+
+        ch.writeInbound(ascii(c.request()));
+
+        List<FullHttpResponse> responses = decode(drainOutbound(ch));
+        try {
+            assertThat(responses).hasSize(1);
+            FullHttpResponse r = responses.getFirst();
+            assertThat(r.status().code()).isEqualTo(c.status());
+            if (c.body() != null) {
+                assertThat(r.content().toString(StandardCharsets.UTF_8)).isEqualTo(c.body());
+            }
+            assertThat(r.headers().getInt("content-length")).isEqualTo(r.content().readableBytes());
+            c.headers().forEach((name, value) ->
+                    assertThat(r.headers().get(name)).as(name).isEqualToIgnoringCase(value));
+            if (c.staysOpen()) {
+                assertThat(r.headers().get("connection")).as("connection").isNotEqualToIgnoringCase("close");
+            }
+            assertThat(ch.isOpen()).as("open").isEqualTo(c.staysOpen());
+        } finally {
+            responses.forEach(FullHttpResponse::release);
+        }
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void everyAnswerCarriesADate() {
+        EmbeddedChannel ch = channel(MAX_BODY);
+        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+
+        String raw = drainOutbound(ch);
+
+        assertThat(raw).containsPattern("(?i)\r\ndate: \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n");
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aKeepAliveConnectionServesTheNextRequest() {
+        EmbeddedChannel ch = channel(MAX_BODY);
+
+        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        String first = drainOutbound(ch);
+        assertThat(ch.isOpen()).isTrue();
+        ch.writeInbound(ascii("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"));
+        String second = drainOutbound(ch);
+
+        assertThat(first).startsWith("HTTP/1.1 200 ");
+        assertThat(second).startsWith("HTTP/1.1 404 ");
+        assertThat(ch.isOpen()).isTrue();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void headAnswersTheHeadersOfGetWithoutTheBody() {
+        EmbeddedChannel ch = channel(MAX_BODY);
+
+        ch.writeInbound(ascii("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        String raw = drainOutbound(ch);
+
+        assertThat(raw).startsWith("HTTP/1.1 200 ");
+        assertThat(raw).containsIgnoringCase("\r\ncontent-length: 13\r\n");
+        assertThat(raw).endsWith("\r\n\r\n").doesNotContain("Hello");
+        assertThat(ch.isOpen()).isTrue();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void pipelinedResponsesGoOutInRequestOrder() {
+        EmbeddedChannel ch = channel(MAX_BODY);
+
+        ch.writeInbound(ascii("GET /sleep?ms=100 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+
+        // "/" is answered at once by the application, yet must wait for the earlier request.
+        assertThat(ch.outboundMessages()).isEmpty();
+        assertThat(board.read(0).inFlight()).isEqualTo(1);
+        assertThat(board.read(0).stateName()).isEqualTo("busy");
+
+        ch.advanceTimeBy(99, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.outboundMessages()).isEmpty();
+
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        List<FullHttpResponse> responses = decode(drainOutbound(ch));
+        try {
+            assertThat(responses).extracting(r -> r.content().toString(StandardCharsets.UTF_8))
+                    .containsExactly("slept 100 ms\n", "Hello, World!");
+        } finally {
+            responses.forEach(FullHttpResponse::release);
+        }
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(board.read(0).inFlight()).isZero();
+        assertThat(board.read(0).requests()).isEqualTo(2);
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aPipelinedOversizedBodyIsAnsweredInItsTurn() {
+        EmbeddedChannel ch = channel(16);
+
+        ch.writeInbound(ascii("GET /sleep?ms=100 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n" + "x".repeat(17)));
+
+        // The 413 is owed after the sleep's response: written earlier, the client would take it for that one.
+        assertThat(ch.outboundMessages()).isEmpty();
+
+        ch.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        List<FullHttpResponse> responses = decode(drainOutbound(ch));
+        try {
+            assertThat(responses).extracting(r -> r.status().code()).containsExactly(200, 413);
+            assertThat(responses.getLast().headers().get("connection")).isEqualToIgnoringCase("close");
+        } finally {
+            responses.forEach(FullHttpResponse::release);
+        }
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(board.read(0).requests()).isEqualTo(2);
+        assertThat(board.read(0).inFlight()).isZero();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aDrainingHandlerClosesAfterTheNextResponse() {
+        EmbeddedChannel ch = channel(MAX_BODY);
+        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertThat(drainOutbound(ch)).doesNotContainIgnoringCase("connection: close");
+        assertThat(ch.isOpen()).isTrue();
+
+        draining = true;
+        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        String raw = drainOutbound(ch);
+
+        assertThat(raw).startsWith("HTTP/1.1 200 ").containsIgnoringCase("\r\nconnection: close\r\n");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void drainingWhileARequestIsInFlightClosesAfterItsResponse() {
+        EmbeddedChannel ch = channel(MAX_BODY);
+        ch.writeInbound(ascii("GET /sleep?ms=50 HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertThat(ch.outboundMessages()).isEmpty();
+
+        draining = true;
+        ch.advanceTimeBy(50, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        String raw = drainOutbound(ch);
+
+        assertThat(raw).startsWith("HTTP/1.1 200 ").containsIgnoringCase("\r\nconnection: close\r\n")
+                .endsWith("slept 50 ms\n");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void theScoreboardCountsAnsweredRequests() {
+        EmbeddedChannel ch = channel(MAX_BODY);
+
+        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"));
+        List<FullHttpResponse> responses = decode(drainOutbound(ch));
+        try {
+            assertThat(responses).extracting(r -> r.status().code()).containsExactly(200, 404, 200);
+        } finally {
+            responses.forEach(FullHttpResponse::release);
+        }
+
+        SlotSnapshot s = board.read(0);
+        assertThat(s.requests()).isEqualTo(3);
+        assertThat(s.inFlight()).isZero();
+        assertThat(s.stateName()).isEqualTo("idle");
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsClosedAfterTheTimeout() {
+        EmbeddedChannel ch = channel(MAX_BODY);
+        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        drainOutbound(ch);
+
+        ch.advanceTimeBy(14_999, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isTrue();
+
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(ch.outboundMessages()).isEmpty();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    // ---- helpers ----
+
+    private EmbeddedChannel channel(int maxBody) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ServingLoop loop = new ServingLoop(ch.eventLoop(), slot.loop(0), PID, 0, 1, "loop-0", () -> draining);
+        new HttpPipeline(new DemoApp(), 8192, 16384, maxBody, Duration.ofSeconds(15)).configure(ch, loop);
+        return ch;
+    }
+
+    private static ByteBuf ascii(String text) {
+        return Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Everything written so far, as text; each buffer is released. */
+    private static String drainOutbound(EmbeddedChannel ch) {
+        StringBuilder raw = new StringBuilder();
+        for (Object msg; (msg = ch.readOutbound()) != null; ) {
+            ByteBuf buf = (ByteBuf) msg;
+            try {
+                raw.append(buf.toString(StandardCharsets.ISO_8859_1));
+            } finally {
+                buf.release();
+            }
+        }
+        return raw.toString();
+    }
+
+    /** Parses raw response bytes the way a client would. */
+    private static List<FullHttpResponse> decode(String raw) {
+        EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(MAX_BODY));
+        client.writeInbound(ascii(raw));
+        List<FullHttpResponse> responses = new ArrayList<>();
+        for (Object msg; (msg = client.readInbound()) != null; ) {
+            FullHttpResponse response = (FullHttpResponse) msg;
+            assertThat(response.decoderResult().isSuccess()).as("well-formed response").isTrue();
+            responses.add(response);
+        }
+        assertFalse(client.finishAndReleaseAll());
+        return responses;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.herd.spawner.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herd.os.ListeningSocket;
+import dev.herd.scoreboard.Scoreboard;
+import dev.herd.scoreboard.SlotState;
+import dev.herd.spawner.EventLog;
+import dev.herd.spawner.PoolView;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatusDocumentTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final long NOW = 1_000 * SECOND;
+    private static final long HANDLER_PID = 31337;
+
+    private Scoreboard board;
+
+    @BeforeEach
+    void fillASlot() {
+        board = Scoreboard.create(2, 1);
+        Scoreboard.SlotWriter writer = board.writer(0, 1);
+        writer.begin(HANDLER_PID, 3, NOW - 250_000_000L);
+        writer.state(SlotState.READY);
+        Scoreboard.LoopWriter loop = writer.loop(0);
+        loop.connectionOpened();
+        loop.requestStarted();
+        loop.requestFinished();
+        loop.requestStarted();
+        loop.requestFinished();
+        loop.acceptWon();
+        loop.acceptLost();
+        loop.acceptLost();
+    }
+
+    @AfterEach
+    void close() {
+        board.close();
+    }
+
+    private StatusDocument document(String reason) {
+        PoolView.Entry entry = new PoolView.Entry(0, HANDLER_PID, 3, "ready", NOW - 90 * SECOND);
+        PoolView pool = new PoolView(4242, NOW - 600 * SECOND, false, 1, List.of(entry));
+        StatusDocument.Handler handler = new StatusDocument.Handler(entry, board.read(0), 50L * 1024 * 1024);
+        EventLog.Event event = new EventLog.Event(Instant.parse("2026-01-02T03:04:05Z"), "spawn", reason);
+        return new StatusDocument(pool, "127.0.0.1:8080", "bound", new ListeningSocket.QueueDepth(3, 128),
+                List.of(handler), List.of(event), NOW);
+    }
+
+    @Test
+    void jsonCarriesTheDocumentedFields() throws Exception {
+        JsonNode root = new ObjectMapper().readTree(document("handler 0 spawned").json());
+
+        assertThat(root.at("/spawner/pid").asLong()).isEqualTo(4242);
+        assertThat(root.at("/spawner/uptime_seconds").asLong()).isEqualTo(600);
+        assertThat(root.at("/spawner/state").asText()).isEqualTo("running");
+        assertThat(root.at("/target_handlers").asInt()).isEqualTo(1);
+        assertThat(root.at("/address/bind").asText()).isEqualTo("127.0.0.1:8080");
+        assertThat(root.at("/address/origin").asText()).isEqualTo("bound");
+        assertThat(root.at("/address/queued").asLong()).isEqualTo(3);
+        assertThat(root.at("/address/backlog").asLong()).isEqualTo(128);
+
+        assertThat(root.get("handlers")).hasSize(1);
+        JsonNode h = root.at("/handlers/0");
+        assertThat(h.get("slot").asInt()).isZero();
+        assertThat(h.get("pid").asLong()).isEqualTo(HANDLER_PID);
+        assertThat(h.get("generation").asInt()).isEqualTo(3);
+        assertThat(h.get("state").asText()).isEqualTo("idle");
+        assertThat(h.get("connections").asLong()).isEqualTo(1);
+        assertThat(h.get("in_flight").asLong()).isZero();
+        assertThat(h.get("requests").asLong()).isEqualTo(2);
+        assertThat(h.get("accepts_won").asLong()).isEqualTo(1);
+        assertThat(h.get("accepts_lost").asLong()).isEqualTo(2);
+        assertThat(h.get("accept_errors").asLong()).isZero();
+        assertThat(h.get("heartbeat_age_ms").asLong()).isEqualTo(250);
+        assertThat(h.get("uptime_seconds").asLong()).isEqualTo(90);
+        assertThat(h.get("rss_bytes").asLong()).isEqualTo(50L * 1024 * 1024);
+
+        assertThat(root.get("events")).hasSize(1);
+        JsonNode e = root.at("/events/0");
+        assertThat(e.get("at").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(e.get("kind").asText()).isEqualTo("spawn");
+        assertThat(e.get("reason").asText()).isEqualTo("handler 0 spawned");
+    }
+
+    @Test
+    void jsonEscapesQuotesInReasons() throws Exception {
+        JsonNode root = new ObjectMapper().readTree(document("bad value \"5\"\nsecond line").json());
+        assertThat(root.at("/events/0/reason").asText()).isEqualTo("bad value \"5\"\nsecond line");
+    }
+
+    @Test
+    void aSlotNotYetClaimedByItsHandlerReadsAsStartingWithNoCounters() throws Exception {
+        // The entry's pid differs from the slot's: the slot still holds the previous handler's figures.
+        PoolView.Entry fresh = new PoolView.Entry(0, HANDLER_PID + 1, 4, "starting", NOW);
+        PoolView pool = new PoolView(4242, NOW, false, 1, List.of(fresh));
+        StatusDocument doc = new StatusDocument(pool, "127.0.0.1:8080", "bound", ListeningSocket.QueueDepth.UNKNOWN,
+                List.of(new StatusDocument.Handler(fresh, board.read(0), -1)), List.of(), NOW);
+
+        JsonNode h = new ObjectMapper().readTree(doc.json()).at("/handlers/0");
+        assertThat(h.get("state").asText()).isEqualTo("starting");
+        assertThat(h.get("requests").asLong()).isZero();
+        assertThat(h.get("connections").asLong()).isZero();
+        assertThat(h.get("heartbeat_age_ms").asLong()).isEqualTo(-1);
+        assertThat(doc.metrics()).doesNotContain("herd_handler_requests_total{");
+    }
+
+    @Test
+    void aStoppingHandlerIsDraining() {
+        PoolView.Entry stopping = new PoolView.Entry(0, HANDLER_PID, 3, "stopping", NOW);
+        assertThat(new StatusDocument.Handler(stopping, board.read(0), 0).state()).isEqualTo("draining");
+    }
+
+    @Test
+    void metricsHaveTheGaugesAndOneLinePerHandler() {
+        String metrics = document("x").metrics();
+
+        assertThat(metrics.lines()).contains(
+                "herd_target_handlers 1",
+                "herd_handlers 1",
+                "herd_accept_queue_length 3",
+                "herd_accept_queue_capacity 128",
+                "# TYPE herd_handler_requests_total counter",
+                "herd_handler_requests_total{slot=\"0\",pid=\"31337\",generation=\"3\"} 2",
+                "herd_handler_accepts_lost_total{slot=\"0\",pid=\"31337\",generation=\"3\"} 2",
+                "herd_handler_resident_bytes{slot=\"0\",pid=\"31337\",generation=\"3\"} 52428800");
+        // Every sample line is "name[{labels}] value".
+        assertThat(metrics.lines().filter(l -> !l.startsWith("#")))
+                .allMatch(l -> l.matches("herd_[a-z_]+(\\{[^}]*})? -?\\d+"));
+    }
+
+    @Test
+    void htmlEscapesEventReasons() {
+        String html = document("bind failed: <script>alert(1)</script> & more").html();
+
+        assertThat(html).contains("bind failed: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more");
+        assertThat(html).doesNotContain("<script>");
+        assertThat(html).contains("<td>31337</td>").contains("idle");
+    }
+}
