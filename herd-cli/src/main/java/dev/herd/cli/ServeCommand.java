@@ -61,6 +61,12 @@ final class ServeCommand implements Callable<Integer> {
                 config.set(setting, option.getValue());
             }
         }
-        return Server.serve(config.build(), System.err).status();
+        Config built = config.build();
+        try {
+            Settings.validate(built);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return Server.serve(built, System.err).status();
     }
 }

@@ -29,11 +29,22 @@ public final class HandlerSettings {
     public static final Setting<Duration> HEARTBEAT = Setting.duration("heartbeat", "1s",
             "How often each event loop stamps its heartbeat.");
 
+    public static final Setting<Boolean> STANDBY = new Setting<>("standby", "true|false", "false",
+            "Boot without watching the socket; SIGUSR1 activates.", HandlerSettings::bool);
+
     /** Settings of {@code herd serve} that a handler needs as well. */
     public static final List<Setting<?>> FORWARDED = List.of(Settings.THREADS, Settings.MAX_BODY,
             Settings.MAX_INITIAL_LINE, Settings.MAX_HEADER_SIZE, Settings.KEEPALIVE_TIMEOUT,
             Settings.GRACEFUL_TIMEOUT);
 
     public static final List<Setting<?>> ALL = Stream.concat(
-            Stream.of(SLOT, GENERATION, SCOREBOARD, SPAWNER_PID, HEARTBEAT), FORWARDED.stream()).toList();
+            Stream.of(SLOT, GENERATION, SCOREBOARD, SPAWNER_PID, HEARTBEAT, STANDBY), FORWARDED.stream()).toList();
+
+    private static boolean bool(String text) {
+        return switch (text.strip()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
 }

@@ -20,7 +20,47 @@ public final class Settings {
             "Size of the kernel's accept queue (capped by net.core.somaxconn).");
 
     public static final Setting<Integer> HANDLERS = Setting.integer("handlers", "2", 1, 512,
-            "Number of handler processes.");
+            "Number of handler processes with --scaling static; giving --handlers alone selects static.");
+
+    public static final Setting<Scaling> SCALING = new Setting<>("scaling", "static|spare|adaptive", "adaptive",
+            "How the pool size is chosen: exactly --handlers, between --min-spare and --max-spare idle handlers, "
+                    + "or from the accept queue and busy loops.", Scaling::parse);
+
+    public static final Setting<Integer> MIN_HANDLERS = Setting.integer("min-handlers", "1", 1, 512,
+            "Fewest handlers spare and adaptive scaling keep.");
+
+    public static final Setting<Integer> MAX_HANDLERS = Setting.integer("max-handlers",
+            String.valueOf(Math.min(512, 2 * Runtime.getRuntime().availableProcessors())), 1, 512,
+            "Most handlers spare and adaptive scaling start (default: 2 x CPUs).");
+
+    public static final Setting<Integer> MIN_SPARE = Setting.integer("min-spare", "1", 0, 512,
+            "With --scaling spare: fewest idle handlers.");
+
+    public static final Setting<Integer> MAX_SPARE = Setting.integer("max-spare", "2", 0, 512,
+            "With --scaling spare: most idle handlers.");
+
+    public static final Setting<Duration> IDLE_TIMEOUT = Setting.duration("idle-timeout", "10s",
+            "How long a surplus of handlers must last before one is retired.");
+
+    public static final Setting<Integer> MAX_SPAWN_RATE = Setting.integer("max-spawn-rate", "8", 1, 512,
+            "Most handlers added in one tick; growth doubles per tick (1, 2, 4, ...) up to this.");
+
+    public static final Setting<Duration> SCALE_INTERVAL = Setting.duration("scale-interval", "1s",
+            "How often the scaling policy looks at the pool.");
+
+    public static final Setting<Integer> STANDBY = Setting.integer("standby", "0", 0, 64,
+            "Handlers kept booted but not accepting, activated in milliseconds when the pool grows.");
+
+    public static final Setting<Long> MAX_REQUESTS = new Setting<>("max-requests", "N|off", "off",
+            "Retire a handler (replacement first, then a graceful drain) after this many requests.",
+            text -> text.strip().equalsIgnoreCase("off") ? 0L : (long) Values.integer(text, 1, Integer.MAX_VALUE));
+
+    public static final Setting<Integer> MAX_REQUESTS_JITTER = Setting.integer("max-requests-jitter", "0", 0,
+            Integer.MAX_VALUE, "Adds 0..N at random to each handler's --max-requests, so handlers do not retire together.");
+
+    public static final Setting<Long> MAX_RSS = new Setting<>("max-rss", "SIZE|off", "off",
+            "Retire a handler (replacement first, then a graceful drain) once its resident memory exceeds this.",
+            text -> text.strip().equalsIgnoreCase("off") ? 0L : Values.size(text));
 
     public static final Setting<Integer> THREADS = Setting.integer("threads", "2", 1, 64,
             "Event-loop threads per handler; each accepts and serves on its own.");
@@ -58,9 +98,52 @@ public final class Settings {
             "An idle keep-alive connection is closed after this long.");
 
     /** The options of {@code herd serve}, in help order. */
-    public static final List<Setting<?>> SERVE = List.of(BIND, BACKLOG, HANDLERS, THREADS, ADMIN, TIMEOUT,
+    public static final List<Setting<?>> SERVE = List.of(BIND, BACKLOG, HANDLERS, SCALING, MIN_HANDLERS, MAX_HANDLERS,
+            MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE, SCALE_INTERVAL, STANDBY, MAX_REQUESTS,
+            MAX_REQUESTS_JITTER, MAX_RSS, THREADS, ADMIN, TIMEOUT,
             BOOT_TIMEOUT, GRACEFUL_TIMEOUT, MAX_BOOT_FAILURES, HANDLER_JVM_OPTS, MAX_BODY, MAX_INITIAL_LINE,
             MAX_HEADER_SIZE, KEEPALIVE_TIMEOUT);
+
+    /** The pool-size policies of {@code --scaling}. */
+    public enum Scaling {
+        STATIC, SPARE, ADAPTIVE;
+
+        static Scaling parse(String text) {
+            for (Scaling s : values()) {
+                if (s.name().equalsIgnoreCase(text.strip())) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("expected static, spare or adaptive");
+        }
+    }
+
+    /**
+     * The policy in force: {@code --scaling} as given; without it, static when {@code --handlers}
+     * is given (so that existing command lines keep their meaning), else the default.
+     */
+    public static Scaling scaling(Config config) {
+        if (!config.isSet(SCALING) && config.isSet(HANDLERS)) {
+            return Scaling.STATIC;
+        }
+        return config.get(SCALING);
+    }
+
+    /**
+     * Cross-setting checks that no single setting can make.
+     *
+     * @throws IllegalArgumentException naming the options involved
+     */
+    public static void validate(Config config) {
+        if (config.get(MIN_HANDLERS) > config.get(MAX_HANDLERS)) {
+            throw new IllegalArgumentException("--min-handlers (" + config.get(MIN_HANDLERS)
+                    + ") must not exceed --max-handlers (" + config.get(MAX_HANDLERS) + ")");
+        }
+        if (config.get(MIN_SPARE) > config.get(MAX_SPARE)) {
+            throw new IllegalArgumentException("--min-spare (" + config.get(MIN_SPARE)
+                    + ") must not exceed --max-spare (" + config.get(MAX_SPARE) + ")");
+        }
+    }
 
     private static Optional<Address.Inet> adminAddress(String text) {
         if (text.strip().equalsIgnoreCase("off")) {

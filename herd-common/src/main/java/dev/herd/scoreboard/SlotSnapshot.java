@@ -14,13 +14,14 @@ public record SlotSnapshot(int slot, long pid, int generation, SlotState state, 
                                long acceptsWon, long acceptsLost, long acceptErrors, long acceptsDeferred) {
     }
 
-    /** The name the status page and tests use: starting, idle, busy or draining (empty when unused). */
+    /** The name the status page and tests use: starting, standby, idle, busy or draining (empty when unused). */
     public String stateName() {
         return switch (state) {
             case EMPTY -> "empty";
             case STARTING -> "starting";
             case READY -> inFlight > 0 ? "busy" : "idle";
             case DRAINING -> "draining";
+            case STANDBY -> "standby";
         };
     }
 }

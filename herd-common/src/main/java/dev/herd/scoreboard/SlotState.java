@@ -9,7 +9,9 @@ public enum SlotState {
     /** Every event loop watches the socket. */
     READY,
     /** No longer accepting; finishing the requests it has. */
-    DRAINING;
+    DRAINING,
+    /** Booted and warm, but not watching the socket until the spawner activates it (SIGUSR1). */
+    STANDBY;
 
     static SlotState of(int code) {
         SlotState[] all = values();

@@ -54,6 +54,7 @@ final class Handler {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean draining;
     private volatile boolean orphaned;
+    private final java.util.concurrent.atomic.AtomicBoolean activated = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Handler(MultiThreadIoEventLoopGroup group, Scoreboard scoreboard, Scoreboard.SlotWriter slot,
                     Duration gracefulTimeout) {
@@ -89,6 +90,8 @@ final class Handler {
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_BODY)),
                 config.get(Settings.KEEPALIVE_TIMEOUT));
         long heartbeat = config.get(HandlerSettings.HEARTBEAT).toNanos();
+        boolean standby = config.get(HandlerSettings.STANDBY);
+        handler.activated.set(!standby);
 
         int index = 0;
         List<io.netty.util.concurrent.Future<?>> registrations = new ArrayList<>();
@@ -102,15 +105,31 @@ final class Handler {
                     accepted -> handler.serve(accepted, unixDomain, loop, serving, pipeline),
                     scoreboard::meanConnectionsPerReadyLoop);
             handler.accepts.add(accept);
-            registrations.add(accept.start());
+            registrations.add(accept.register(!standby));
         }
         for (var registration : registrations) {
             registration.syncUninterruptibly();
         }
-        slot.state(SlotState.READY);
-        LOG.log(System.Logger.Level.INFO, "ready: generation " + generation + ", " + threads
-                + " event loops watching the shared socket");
+        if (standby) {
+            slot.state(SlotState.STANDBY);
+            LOG.log(System.Logger.Level.INFO, "on standby: generation " + generation + ", " + threads
+                    + " event loops ready to watch the shared socket");
+        } else {
+            slot.state(SlotState.READY);
+            LOG.log(System.Logger.Level.INFO, "ready: generation " + generation + ", " + threads
+                    + " event loops watching the shared socket");
+        }
         return handler;
+    }
+
+    /** Called from the USR1 signal's thread: a standby handler starts accepting. */
+    void activate() {
+        if (draining || activated.getAndSet(true)) {
+            return;
+        }
+        accepts.forEach(AcceptHandle::watch);
+        slot.state(SlotState.READY);
+        LOG.log(System.Logger.Level.INFO, "activated: watching the shared socket");
     }
 
     /** Runs on the loop that accepted: the connection is served by that same loop. */
@@ -160,7 +179,10 @@ final class Handler {
                 + connections.size() + " connections (up to " + grace.toMillis() + " ms)");
         draining = true;
         slot.state(SlotState.DRAINING);
-        accepts.forEach(AcceptHandle::stop);
+        // First every loop stops accepting, then the connections are told: a connection accepted
+        // while the loops were being stopped is among them, none slips through.
+        accepts.stream().map(AcceptHandle::stop).toList()
+                .forEach(f -> f.awaitUninterruptibly(1, TimeUnit.SECONDS));
         for (Channel channel : connections) {
             channel.eventLoop().execute(() -> {
                 ChannelHandlerContext ctx = channel.pipeline().context(HttpExchangeHandler.class);

@@ -11,6 +11,8 @@ import dev.herd.os.Signal;
 import dev.herd.os.Signals;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Entry point of a handler process, started by the spawner with the listening socket as its
@@ -44,6 +46,26 @@ public final class HandlerMain {
         // Ctrl-C reaches the whole process group: the spawner decides what its handlers do.
         Signals.ignore(Signal.INT);
 
+        // Signals may come while the handler boots: they are remembered and applied once it runs.
+        AtomicReference<Handler> running = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean activate = new AtomicBoolean();
+        Signals.handle(Signal.TERM, s -> {
+            stop.set(true);
+            Handler h = running.get();
+            if (h != null) {
+                h.requestStop(orphaned(spawnerPid));
+            }
+        });
+        // USR1, not USR2: HotSpot keeps SIGUSR2 for itself on Linux.
+        Signals.handle(Signal.USR1, s -> {
+            activate.set(true);
+            Handler h = running.get();
+            if (h != null) {
+                h.activate();
+            }
+        });
+
         Handler handler;
         try {
             handler = Handler.start(config, new DemoApp());
@@ -52,7 +74,13 @@ public final class HandlerMain {
             System.exit(ExitCode.FAILURE.status());
             return;
         }
-        Signals.handle(Signal.TERM, s -> handler.requestStop(orphaned(spawnerPid)));
+        running.set(handler);
+        if (activate.get()) {
+            handler.activate();
+        }
+        if (stop.get()) {
+            handler.requestStop(orphaned(spawnerPid));
+        }
         ExitCode code = handler.awaitStopAndDrain();
         System.exit(code.status());
     }

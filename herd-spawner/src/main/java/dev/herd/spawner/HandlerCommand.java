@@ -30,7 +30,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
                 ProcessHandle.current().pid(), heartbeat);
     }
 
-    List<String> forHandler(int slot, int generation) {
+    List<String> forHandler(int slot, int generation, boolean standby) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
@@ -43,6 +43,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         command.add(HandlerSettings.SCOREBOARD.name() + "=" + scoreboard);
         command.add(HandlerSettings.SPAWNER_PID.name() + "=" + spawnerPid);
         command.add(HandlerSettings.HEARTBEAT.name() + "=" + dev.herd.config.Values.format(heartbeat));
+        command.add(HandlerSettings.STANDBY.name() + "=" + standby);
         command.addAll(config.toArguments(HandlerSettings.FORWARDED));
         return command;
     }

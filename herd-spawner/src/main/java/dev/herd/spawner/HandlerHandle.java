@@ -11,7 +11,11 @@ import dev.herd.os.Signal;
  * <p>Used on the spawner thread only.
  */
 final class HandlerHandle {
-    enum Phase { STARTING, READY, STOPPING }
+    /**
+     * STARTING: booting. STANDBY: booted, not accepting, waiting for SIGUSR1. READY: accepting.
+     * RETIRING: accepting until its replacement is ready, then TERM. STOPPING: TERM or KILL sent.
+     */
+    enum Phase { STARTING, STANDBY, READY, RETIRING, STOPPING }
 
     private final int slot;
     private final int generation;
@@ -23,11 +27,69 @@ final class HandlerHandle {
     private long quitSentAtNanos = Long.MIN_VALUE;
     private boolean killSent;
 
-    HandlerHandle(int slot, int generation, Process process, long spawnedAtNanos) {
+    private final boolean bootsToStandby;
+    private final long requestLimit;
+    private String retireReason;
+    private long lastAcceptsWon;
+    private long lastAcceptsLost;
+
+    /**
+     * @param bootsToStandby whether it boots into standby (not accepting until activated)
+     * @param requestLimit   requests after which it is retired; 0 for no limit
+     */
+    HandlerHandle(int slot, int generation, Process process, long spawnedAtNanos, boolean bootsToStandby,
+                  long requestLimit) {
         this.slot = slot;
         this.generation = generation;
         this.process = process;
         this.spawnedAtNanos = spawnedAtNanos;
+        this.bootsToStandby = bootsToStandby;
+        this.requestLimit = requestLimit;
+    }
+
+    boolean bootsToStandby() {
+        return bootsToStandby;
+    }
+
+    long requestLimit() {
+        return requestLimit;
+    }
+
+    /** Booted into standby: it waits for {@link #activate()}. */
+    void standby(long nowNanos) {
+        phase = Phase.STANDBY;
+        readyAtNanos = nowNanos;
+    }
+
+    /** Tells a standby handler to start watching the socket (SIGUSR1); it accepts within milliseconds. */
+    void activate() {
+        phase = Phase.READY;
+        signal(Signal.USR1);
+    }
+
+    /** Marks it for retirement: it keeps accepting until a replacement is ready. */
+    void retire(String reason) {
+        if (phase == Phase.READY) {
+            phase = Phase.RETIRING;
+            retireReason = reason;
+        }
+    }
+
+    String retireReason() {
+        return retireReason;
+    }
+
+    /** Accepts won and lost since the last call, from the slot's running totals. */
+    long[] acceptDeltas(long won, long lost) {
+        long[] deltas = {Math.max(0, won - lastAcceptsWon), Math.max(0, lost - lastAcceptsLost)};
+        lastAcceptsWon = won;
+        lastAcceptsLost = lost;
+        return deltas;
+    }
+
+    /** Accepting connections now (ready, or retiring but not yet told to stop). */
+    boolean accepting() {
+        return phase == Phase.READY || phase == Phase.RETIRING;
     }
 
     int slot() {

@@ -7,7 +7,7 @@ import java.util.List;
  * endpoints). Immutable.
  */
 public record PoolView(long spawnerPid, long startedAtNanos, boolean stopping, int targetHandlers,
-                       List<Entry> handlers) {
+                       String scaling, List<Entry> handlers) {
 
     public record Entry(int slot, long pid, int generation, String phase, long spawnedAtNanos) {
     }

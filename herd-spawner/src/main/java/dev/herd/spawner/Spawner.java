@@ -9,21 +9,28 @@ import dev.herd.os.Signals;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.scoreboard.SlotSnapshot;
 import dev.herd.scoreboard.SlotState;
+import dev.herd.spawner.admin.StatusDocument;
+import dev.herd.spawner.scaling.Decision;
+import dev.herd.spawner.scaling.PoolSnapshot;
+import dev.herd.spawner.scaling.ScalingPolicy;
 import dev.herd.time.MonotonicClock;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The supervising process: owns the listening socket and the scoreboard, keeps the configured
- * number of handlers running, replaces those that die or hang, and stops them gracefully.
+ * The supervising process: owns the listening socket and the scoreboard, keeps as many handlers
+ * accepting as the scaling policy (or the operator) asks for, replaces those that die or hang,
+ * retires handlers without losing a request, and stops them gracefully.
  *
  * <p>Everything happens on the thread that calls {@link #run()} — including every spawn, since
  * a handler's parent-death signal follows the thread that started it. Other threads only put
@@ -44,15 +51,24 @@ public final class Spawner {
     private final HandlerCommand command;
     private final BlockingQueue<SpawnerEvent> events = new LinkedBlockingQueue<>();
     private final EventLog log = new EventLog(200);
-    private final List<HandlerHandle> handlers = new ArrayList<>();
+    private final Pool pool = new Pool();
     private final BitSet usedSlots = new BitSet();
     private final BootFailures bootFailures;
+    private final ScalingPolicy policy;
     private final Duration timeout;
     private final Duration bootTimeout;
     private final Duration gracefulTimeout;
+    private final Duration scaleInterval;
+    private final int standbyWanted;
+    private final int maxTarget;
+    private final long maxRequests;
+    private final int maxRequestsJitter;
+    private final long maxRss;
     private final long startedAtNanos;
     private volatile PoolView view;
     private int target;
+    private OptionalInt manualTarget = OptionalInt.empty();
+    private long nextScaleNanos;
     private int generation = 1;
     private boolean stopping;
     private long stopDeadlineNanos;
@@ -69,11 +85,19 @@ public final class Spawner {
         this.timeout = config.get(Settings.TIMEOUT);
         this.bootTimeout = config.get(Settings.BOOT_TIMEOUT);
         this.gracefulTimeout = config.get(Settings.GRACEFUL_TIMEOUT);
-        this.target = config.get(Settings.HANDLERS);
+        this.scaleInterval = config.get(Settings.SCALE_INTERVAL);
+        this.standbyWanted = config.get(Settings.STANDBY);
+        this.maxRequests = config.get(Settings.MAX_REQUESTS);
+        this.maxRequestsJitter = config.get(Settings.MAX_REQUESTS_JITTER);
+        this.maxRss = config.get(Settings.MAX_RSS);
+        this.policy = Policies.of(config);
+        this.maxTarget = maxTargetFor(config);
+        this.target = Policies.initialTarget(config);
         this.bootFailures = new BootFailures(config.get(Settings.MAX_BOOT_FAILURES),
                 Duration.ofMillis(100), Duration.ofSeconds(10));
         this.command = HandlerCommand.of(config, scoreboard.path(), heartbeatFor(timeout));
         this.startedAtNanos = clock.nanoTime();
+        this.nextScaleNanos = startedAtNanos + scaleInterval.toNanos();
         publish();
     }
 
@@ -85,9 +109,14 @@ public final class Spawner {
         return quarter.compareTo(min) < 0 ? min : quarter.compareTo(max) > 0 ? max : quarter;
     }
 
+    /** The most handlers the pool may be asked to run, by a policy or by hand. */
+    static int maxTargetFor(Config config) {
+        return Math.max(config.get(Settings.HANDLERS), config.get(Settings.MAX_HANDLERS));
+    }
+
     public static int slotsFor(Config config) {
-        // Room for replacements to start while the handlers they replace still drain.
-        return config.get(Settings.HANDLERS) * 2;
+        // Room for replacements and standbys to start while the handlers they replace still drain.
+        return 2 * (maxTargetFor(config) + config.get(Settings.STANDBY));
     }
 
     /** For the admin endpoints: safe from any thread. */
@@ -112,8 +141,25 @@ public final class Spawner {
         events.add(new SpawnerEvent.StopRequested(source));
     }
 
+    /**
+     * From any thread: fixes the target at {@code handlers}, or (empty) gives it back to the policy.
+     *
+     * @throws IllegalArgumentException if {@code handlers} is outside 1..{@link #maxTarget()}
+     */
+    public void requestScale(OptionalInt handlers, String source) {
+        if (handlers.isPresent() && (handlers.getAsInt() < 1 || handlers.getAsInt() > maxTarget)) {
+            throw new IllegalArgumentException("handlers must be from 1 to " + maxTarget
+                    + " (the larger of --handlers and --max-handlers)");
+        }
+        events.add(new SpawnerEvent.ScaleRequested(handlers, source));
+    }
+
+    public int maxTarget() {
+        return maxTarget;
+    }
+
     public void installSignalHandlers() {
-        for (Signal s : List.of(Signal.TERM, Signal.INT, Signal.HUP)) {
+        for (Signal s : List.of(Signal.TERM, Signal.INT, Signal.HUP, Signal.TTIN, Signal.TTOU)) {
             Signals.handle(s, signal -> events.add(new SpawnerEvent.SignalReceived(signal)));
         }
     }
@@ -121,7 +167,8 @@ public final class Spawner {
     /** Runs until every handler has exited after a stop; returns the process's exit code. */
     public ExitCode run() {
         log.add(Level.INFO, "start", "starting " + target + " handlers of " + config.get(Settings.THREADS)
-                + " threads on " + socket.address());
+                + " threads on " + socket.address() + " (scaling " + policy.name()
+                + (standbyWanted > 0 ? ", " + standbyWanted + " on standby" : "") + ")");
         lastPassNanos = clock.nanoTime();
         while (true) {
             long now = clock.nanoTime();
@@ -130,13 +177,20 @@ public final class Spawner {
             handleEvents(now);
             noticeReadiness(now);
             if (stopping) {
-                if (handlers.isEmpty()) {
+                if (pool.isEmpty()) {
                     break;
                 }
                 killStragglers(now);
             } else {
                 killHung(now, overslept);
-                spawnMissing(now);
+                boolean tick = now - nextScaleNanos >= 0;
+                if (tick) {
+                    nextScaleNanos = now + scaleInterval.toNanos();
+                    scale(now);
+                }
+                markRetirements(now, tick);
+                fill(now);
+                trim(now);
             }
             publish();
             waitForEvent(now);
@@ -157,6 +211,7 @@ public final class Spawner {
                 case SpawnerEvent.SignalReceived(Signal signal) -> onSignal(signal, now);
                 case SpawnerEvent.HandlerExited(HandlerHandle handle, int status) -> reap(handle, status, now);
                 case SpawnerEvent.StopRequested(String source) -> beginStop(source, now, ExitCode.OK);
+                case SpawnerEvent.ScaleRequested(OptionalInt handlers, String source) -> setManual(handlers, source);
             }
         }
     }
@@ -165,15 +220,32 @@ public final class Spawner {
         switch (signal) {
             case INT -> {
                 if (stopping) {
-                    log.add(Level.WARNING, "kill", "second SIGINT: killing " + handlers.size() + " handlers now");
-                    handlers.forEach(HandlerHandle::kill);
+                    log.add(Level.WARNING, "kill", "second SIGINT: killing " + pool.size() + " handlers now");
+                    pool.all().forEach(HandlerHandle::kill);
                 } else {
                     beginStop("SIGINT", now, ExitCode.OK);
                 }
             }
             case TERM -> beginStop("SIGTERM", now, ExitCode.OK);
+            case TTIN -> setManual(OptionalInt.of(Math.min(maxTarget, target + 1)), "SIGTTIN");
+            case TTOU -> setManual(OptionalInt.of(Math.max(1, target - 1)), "SIGTTOU");
             case HUP -> log.add(Level.WARNING, "signal", "SIGHUP received: reloading is not available in this version; ignored");
             default -> log.add(Level.WARNING, "signal", signal.fullName() + " ignored");
+        }
+    }
+
+    private void setManual(OptionalInt handlers, String source) {
+        if (stopping) {
+            return;
+        }
+        manualTarget = handlers;
+        if (handlers.isPresent()) {
+            int next = handlers.getAsInt();
+            log.add(Level.INFO, "scale", target + " → " + next + ": set by " + source + " (fixed until 'herd scale auto')");
+            target = next;
+        } else {
+            log.add(Level.INFO, "scale", "target back to the " + policy.name() + " policy, by " + source);
+            nextScaleNanos = clock.nanoTime();
         }
     }
 
@@ -184,13 +256,13 @@ public final class Spawner {
         stopping = true;
         exitCode = code;
         stopDeadlineNanos = now + gracefulTimeout.toNanos();
-        log.add(Level.INFO, "stop", why + ": graceful stop of " + handlers.size() + " handlers (up to "
+        log.add(Level.INFO, "stop", why + ": graceful stop of " + pool.size() + " handlers (up to "
                 + gracefulTimeout.toMillis() + " ms)");
-        handlers.forEach(h -> h.terminate(now));
+        pool.all().forEach(h -> h.terminate(now));
     }
 
     private void reap(HandlerHandle handle, int status, long now) {
-        if (!handlers.remove(handle)) {
+        if (!pool.remove(handle)) {
             return;
         }
         usedSlots.clear(handle.slot());
@@ -214,21 +286,26 @@ public final class Spawner {
     }
 
     private void noticeReadiness(long now) {
-        for (HandlerHandle h : handlers) {
-            if (h.phase() == HandlerHandle.Phase.STARTING) {
-                SlotSnapshot slot = scoreboard.read(h.slot());
-                if (slot.pid() == h.pid() && slot.state() == SlotState.READY) {
-                    h.ready(now);
-                    bootFailures.succeeded();
-                    log.add(Level.INFO, "ready", h + " ready " + (now - h.spawnedAtNanos()) / 1_000_000
-                            + " ms after spawn");
-                }
+        for (HandlerHandle h : pool.inPhase(HandlerHandle.Phase.STARTING)) {
+            SlotSnapshot slot = scoreboard.read(h.slot());
+            if (slot.pid() != h.pid()) {
+                continue;
+            }
+            long ms = (now - h.spawnedAtNanos()) / 1_000_000;
+            if (slot.state() == SlotState.READY) {
+                h.ready(now);
+                bootFailures.succeeded();
+                log.add(Level.INFO, "ready", h + " ready " + ms + " ms after spawn");
+            } else if (slot.state() == SlotState.STANDBY) {
+                h.standby(now);
+                bootFailures.succeeded();
+                log.add(Level.INFO, "standby", h + " on standby " + ms + " ms after spawn");
             }
         }
     }
 
     /**
-     * Two deadlines: a handler not ready within the boot timeout, and a ready handler whose
+     * Two deadlines: a handler not ready within the boot timeout, and a booted handler whose
      * oldest loop heartbeat is older than the timeout. Both get a thread dump, then SIGKILL.
      * Skipped when this pass itself comes late: then the spawner, not the handlers, was stalled.
      */
@@ -237,7 +314,7 @@ public final class Spawner {
             log.add(Level.WARNING, "overslept", "spawner loop stalled; not judging heartbeats this pass");
             return;
         }
-        for (HandlerHandle h : handlers) {
+        for (HandlerHandle h : pool.all()) {
             if (h.killed() || h.terminating()) {
                 continue;
             }
@@ -270,7 +347,7 @@ public final class Spawner {
         if (now - stopDeadlineNanos < 0) {
             return;
         }
-        for (HandlerHandle h : handlers) {
+        for (HandlerHandle h : pool.all()) {
             if (!h.killed()) {
                 log.add(Level.WARNING, "kill", h + " did not stop within the graceful timeout: SIGKILL");
                 h.kill();
@@ -278,23 +355,151 @@ public final class Spawner {
         }
     }
 
-    private void spawnMissing(long now) {
-        long live = handlers.stream().filter(h -> !h.terminating() && !h.killed()).count();
-        while (live < target && bootFailures.maySpawn(now)) {
-            if (!spawn(now)) {
-                return;
-            }
-            live++;
+    /** Every scale interval: the policy's target, unless an operator fixed one. */
+    private void scale(long now) {
+        PoolSnapshot snapshot = snapshot(now);
+        if (manualTarget.isPresent()) {
+            return;
+        }
+        Decision decision = policy.decide(snapshot);
+        if (decision.target() != target) {
+            log.add(Level.INFO, "scale", decision.reason());
+            target = decision.target();
         }
     }
 
-    private boolean spawn(long now) {
+    private PoolSnapshot snapshot(long now) {
+        int ready = 0;
+        int idle = 0;
+        int busyLoops = 0;
+        long won = 0;
+        long lost = 0;
+        for (HandlerHandle h : pool.all()) {
+            if (!h.accepting()) {
+                continue;
+            }
+            SlotSnapshot slot = scoreboard.read(h.slot());
+            if (slot.pid() != h.pid()) {
+                continue;
+            }
+            ready++;
+            if (slot.inFlight() == 0) {
+                idle++;
+            }
+            for (SlotSnapshot.LoopSnapshot loop : slot.loops()) {
+                if (loop.inFlight() > 0) {
+                    busyLoops++;
+                }
+            }
+            long[] deltas = h.acceptDeltas(slot.acceptsWon(), slot.acceptsLost());
+            won += deltas[0];
+            lost += deltas[1];
+        }
+        ListeningSocket.QueueDepth queue = socket.queueDepth();
+        return new PoolSnapshot(now, target, ready, idle, config.get(Settings.THREADS), busyLoops,
+                queue.queued(), queue.backlog(), won, lost);
+    }
+
+    /**
+     * Marks handlers past {@code --max-requests} or {@code --max-rss} for retirement. A retiring
+     * handler keeps accepting; {@link #fill} starts its replacement, and {@link #trim} stops it
+     * once the replacement accepts.
+     */
+    private void markRetirements(long now, boolean tick) {
+        boolean checkRss = maxRss > 0 && tick;
+        for (HandlerHandle h : pool.inPhase(HandlerHandle.Phase.READY)) {
+            if (h.requestLimit() > 0) {
+                SlotSnapshot slot = scoreboard.read(h.slot());
+                if (slot.pid() == h.pid() && slot.requests() >= h.requestLimit()) {
+                    retire(h, "served " + slot.requests() + " requests (limit " + h.requestLimit() + ")");
+                    continue;
+                }
+            }
+            if (checkRss) {
+                long rss = StatusDocument.rssBytes(h.pid());
+                if (rss > maxRss) {
+                    retire(h, "resident memory " + rss / (1024 * 1024) + " MiB over --max-rss "
+                            + maxRss / (1024 * 1024) + " MiB");
+                }
+            }
+        }
+    }
+
+    private void retire(HandlerHandle h, String reason) {
+        h.retire(reason);
+        log.add(Level.INFO, "retire", "retiring " + h + ": " + reason + "; its replacement starts first");
+    }
+
+    /**
+     * Brings the handlers that accept (or will, once booted) up to the target: standby handlers
+     * are activated first, in milliseconds; then new ones are spawned. Then refills the standby.
+     */
+    private void fill(long now) {
+        int missing = target - pool.count(h -> h.phase() == HandlerHandle.Phase.READY
+                || (h.phase() == HandlerHandle.Phase.STARTING && !h.bootsToStandby()));
+        for (HandlerHandle h : pool.inPhase(HandlerHandle.Phase.STANDBY)) {
+            if (missing <= 0) {
+                break;
+            }
+            h.activate();
+            log.add(Level.INFO, "activate", "activated standby " + h);
+            missing--;
+        }
+        while (missing > 0 && bootFailures.maySpawn(now) && spawn(now, false)) {
+            missing--;
+        }
+        int standby = pool.count(h -> h.phase() == HandlerHandle.Phase.STANDBY
+                || (h.phase() == HandlerHandle.Phase.STARTING && h.bootsToStandby()));
+        while (standby < standbyWanted && bootFailures.maySpawn(now) && spawn(now, true)) {
+            standby++;
+        }
+    }
+
+    /**
+     * Stops what is beyond the target: retiring handlers once enough others accept; then, when
+     * the target shrank, handlers still booting, then ready ones with the fewest connections.
+     * Each drains gracefully: it stops accepting, and the kernel's queue, shared by all, keeps
+     * whatever arrives meanwhile for the others.
+     */
+    private void trim(long now) {
+        int ready = pool.count(h -> h.phase() == HandlerHandle.Phase.READY);
+        for (HandlerHandle h : pool.inPhase(HandlerHandle.Phase.RETIRING)) {
+            if (ready >= target) {
+                log.add(Level.INFO, "retire", h + " stops: " + h.retireReason() + "; " + ready + " others accept");
+                h.terminate(now);
+            }
+        }
+        int excess = pool.count(h -> h.phase() == HandlerHandle.Phase.READY
+                || (h.phase() == HandlerHandle.Phase.STARTING && !h.bootsToStandby())) - target;
+        for (HandlerHandle h : pool.inPhase(HandlerHandle.Phase.STARTING)) {
+            if (excess > 0 && !h.bootsToStandby()) {
+                log.add(Level.INFO, "shrink", h + " stops while booting: target is " + target);
+                h.terminate(now);
+                excess--;
+            }
+        }
+        if (excess <= 0) {
+            return;
+        }
+        List<HandlerHandle> byLoad = pool.inPhase(HandlerHandle.Phase.READY).stream()
+                .sorted(Comparator.comparingLong(h -> scoreboard.read(h.slot()).connections()))
+                .toList();
+        for (HandlerHandle h : byLoad) {
+            if (excess-- <= 0) {
+                break;
+            }
+            log.add(Level.INFO, "shrink", h + " drains and exits: target is " + target);
+            h.terminate(now);
+        }
+    }
+
+    private boolean spawn(long now, boolean standby) {
         int slot = usedSlots.nextClearBit(0);
         if (slot >= scoreboard.slots()) {
             return false;
         }
         scoreboard.clear(slot);
-        ProcessBuilder builder = new ProcessBuilder(command.forHandler(slot, generation))
+        ProcessBuilder builder = new ProcessBuilder(command.forHandler(slot, generation, standby))
                 .redirectInput(ProcessBuilder.Redirect.INHERIT)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -312,11 +517,13 @@ public final class Spawner {
             }
             return false;
         }
-        HandlerHandle handle = new HandlerHandle(slot, generation, process, now);
-        handlers.add(handle);
+        long limit = maxRequests == 0 ? 0
+                : maxRequests + (maxRequestsJitter == 0 ? 0 : ThreadLocalRandom.current().nextInt(maxRequestsJitter + 1));
+        HandlerHandle handle = new HandlerHandle(slot, generation, process, now, standby, limit);
+        pool.add(handle);
         usedSlots.set(slot);
         process.onExit().thenAccept(p -> events.add(new SpawnerEvent.HandlerExited(handle, p.exitValue())));
-        log.add(Level.INFO, "spawn", "spawned " + handle);
+        log.add(Level.INFO, "spawn", "spawned " + handle + (standby ? " for standby" : ""));
         return true;
     }
 
@@ -330,10 +537,11 @@ public final class Spawner {
     }
 
     private void publish() {
-        List<PoolView.Entry> entries = handlers.stream()
+        List<PoolView.Entry> entries = pool.all().stream()
                 .map(h -> new PoolView.Entry(h.slot(), h.pid(), h.generation(),
                         h.phase().name().toLowerCase(java.util.Locale.ROOT), h.spawnedAtNanos()))
                 .toList();
-        view = new PoolView(ProcessHandle.current().pid(), startedAtNanos, stopping, target, entries);
+        view = new PoolView(ProcessHandle.current().pid(), startedAtNanos, stopping, target,
+                manualTarget.isPresent() ? "manual" : policy.name(), entries);
     }
 }

@@ -15,4 +15,8 @@ sealed interface SpawnerEvent {
 
     record StopRequested(String source) implements SpawnerEvent {
     }
+
+    /** A fixed target from {@code herd scale N} or the admin endpoint; empty: back to the policy. */
+    record ScaleRequested(java.util.OptionalInt handlers, String source) implements SpawnerEvent {
+    }
 }

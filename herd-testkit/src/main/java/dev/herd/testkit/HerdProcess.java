@@ -205,6 +205,11 @@ public final class HerdProcess implements AutoCloseable {
         return HttpProbe.get(address(), target, Duration.ofSeconds(30));
     }
 
+    /** HOST:PORT of the admin endpoint. */
+    public String adminAddress() {
+        return admin;
+    }
+
     public long spawnerPid() {
         return status().path("spawner").path("pid").asLong();
     }

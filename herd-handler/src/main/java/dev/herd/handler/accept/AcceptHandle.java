@@ -50,19 +50,36 @@ public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocke
         this.fairShare = fairShare;
     }
 
-    /** Registers with the loop and starts watching for pending connections. */
-    public io.netty.util.concurrent.Future<IoRegistration> start() {
+    /**
+     * Registers with the loop; if {@code watch}, starts watching for pending connections at once,
+     * else only when {@link #watch()} is called (a handler on standby).
+     */
+    public io.netty.util.concurrent.Future<IoRegistration> register(boolean watch) {
         return loop.register(this).addListener(f -> {
             if (f.isSuccess()) {
                 registration = (IoRegistration) f.getNow();
+                if (watch) {
+                    registration.submit(NioIoOps.ACCEPT);
+                }
+            }
+        });
+    }
+
+    /** Starts watching the socket: a standby handler has been activated. */
+    public void watch() {
+        loop.execute(() -> {
+            if (!stopped && registration != null) {
                 registration.submit(NioIoOps.ACCEPT);
             }
         });
     }
 
-    /** Stops watching the socket for good: the handler is draining. Runs on the loop. */
-    public void stop() {
-        loop.execute(() -> {
+    /**
+     * Stops watching the socket for good: the handler is draining. Runs on the loop; the future
+     * completes once this loop can accept nothing more.
+     */
+    public io.netty.util.concurrent.Future<?> stop() {
+        return loop.submit(() -> {
             stopped = true;
             if (registration != null) {
                 registration.cancel();

@@ -46,7 +46,11 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private final HttpApp app;
     private final ServingLoop loop;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+    /** How long a draining handler waits for the first request of a connection that sent none yet. */
+    static final java.time.Duration FIRST_REQUEST_GRACE = java.time.Duration.ofSeconds(1);
+
     private boolean answering;
+    private long requestsSeen;
     private boolean closing;
 
     public HttpExchangeHandler(HttpApp app, ServingLoop loop) {
@@ -61,6 +65,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         waiting.add(request);
+        requestsSeen++;
         if (waiting.size() >= MAX_WAITING) {
             ctx.channel().config().setAutoRead(false);
         }
@@ -69,11 +74,27 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Closes the connection now if it is between requests, else after the current response. */
+    /**
+     * Closes the connection now if it is between requests, else after the current response.
+     *
+     * <p>A connection that has not sent its first request yet is not "between requests": its
+     * client has just connected and is about to send one (it may have been accepted a moment
+     * before the handler stopped accepting). Closing it would fail that request, so it gets
+     * {@link #FIRST_REQUEST_GRACE} to send it, and is answered with {@code Connection: close}.
+     */
     public void drain(ChannelHandlerContext ctx) {
-        if (!answering && waiting.isEmpty()) {
-            closeNow(ctx);
+        if (answering || !waiting.isEmpty()) {
+            return;
         }
+        if (requestsSeen > 0) {
+            closeNow(ctx);
+            return;
+        }
+        ctx.executor().schedule(() -> {
+            if (requestsSeen == 0) {
+                closeNow(ctx);
+            }
+        }, FIRST_REQUEST_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override

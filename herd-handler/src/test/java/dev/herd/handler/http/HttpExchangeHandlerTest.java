@@ -322,6 +322,48 @@ class HttpExchangeHandlerTest {
 
     // ---- helpers ----
 
+    @Test
+    void drainClosesAConnectionBetweenRequestsAtOnce() {
+        EmbeddedChannel ch = channel(MAX_BODY);
+        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertThat(drainOutbound(ch)).startsWith("HTTP/1.1 200");
+        drain(ch);
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void drainGivesAFreshConnectionTimeForItsFirstRequestAndAnswersItWithClose() {
+        EmbeddedChannel ch = channel(MAX_BODY);
+        draining = true;
+        drain(ch);
+        assertThat(ch.isOpen()).as("fresh connection kept for its first request").isTrue();
+        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        String raw = drainOutbound(ch);
+        assertThat(raw).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void drainClosesAFreshConnectionThatSendsNothingAfterTheGrace() {
+        EmbeddedChannel ch = channel(MAX_BODY);
+        drain(ch);
+        ch.advanceTimeBy(HttpExchangeHandler.FIRST_REQUEST_GRACE.toMillis() - 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isTrue();
+        ch.advanceTimeBy(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    private static void drain(EmbeddedChannel ch) {
+        var ctx = ch.pipeline().context(HttpExchangeHandler.class);
+        ((HttpExchangeHandler) ctx.handler()).drain(ctx);
+        ch.runPendingTasks();
+    }
+
     private EmbeddedChannel channel(int maxBody) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();

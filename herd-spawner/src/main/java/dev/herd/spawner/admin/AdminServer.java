@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
 /**
  * Status and control over HTTP, served by the spawner on its own address (loopback by default),
  * so that it answers even when every handler is saturated: {@code GET /status},
- * {@code GET /status.json}, {@code GET /metrics}, {@code POST /stop}.
+ * {@code GET /status.json}, {@code GET /metrics}, {@code POST /scale?handlers=N|auto},
+ * {@code POST /stop}.
  *
  * <p>Uses the JDK's own HTTP server: the spawner stays small and free of Netty.
  */
@@ -71,8 +72,42 @@ public final class AdminServer implements AutoCloseable {
                         send(exchange, 202, "text/plain", "stopping\n", null);
                     }
                 }
+                case "/scale" -> scale(exchange, method);
                 default -> send(exchange, 404, "text/plain", "Not Found\n", null);
             }
+        }
+    }
+
+    /** {@code POST /scale?handlers=N} fixes the target; {@code handlers=auto} gives it back to the policy. */
+    private void scale(HttpExchange exchange, String method) throws IOException {
+        if (!method.equals("POST")) {
+            send(exchange, 405, "text/plain", "use POST /scale?handlers=N|auto\n", "POST");
+            return;
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        String value = null;
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("handlers=")) {
+                    value = pair.substring("handlers=".length());
+                }
+            }
+        }
+        if (value == null) {
+            send(exchange, 400, "text/plain", "missing handlers=N|auto\n", null);
+            return;
+        }
+        try {
+            java.util.OptionalInt handlers = value.equals("auto") ? java.util.OptionalInt.empty()
+                    : java.util.OptionalInt.of(Integer.parseInt(value));
+            spawner.requestScale(handlers, "admin POST /scale");
+            send(exchange, 202, "text/plain", handlers.isPresent()
+                    ? "target " + handlers.getAsInt() + " handlers, fixed until handlers=auto\n"
+                    : "target back to the scaling policy\n", null);
+        } catch (NumberFormatException e) {
+            send(exchange, 400, "text/plain", "handlers must be a whole number or auto\n", null);
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", e.getMessage() + "\n", null);
         }
     }
 

@@ -68,6 +68,7 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
             g.writeNumberField("backlog", queue.backlog());
             g.writeEndObject();
             g.writeNumberField("target_handlers", pool.targetHandlers());
+            g.writeStringField("scaling", pool.scaling());
             g.writeArrayFieldStart("handlers");
             for (Handler h : handlers) {
                 SlotSnapshot s = h.slot();
@@ -77,6 +78,7 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
                 g.writeNumberField("pid", h.entry().pid());
                 g.writeNumberField("generation", h.entry().generation());
                 g.writeStringField("state", h.state());
+                g.writeBooleanField("retiring", h.entry().phase().equals("retiring"));
                 g.writeNumberField("connections", own ? s.connections() : 0);
                 g.writeNumberField("in_flight", own ? s.inFlight() : 0);
                 g.writeNumberField("requests", own ? s.requests() : 0);
@@ -160,7 +162,8 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
                 .append("<h1>herd</h1><p>spawner pid ").append(pool.spawnerPid()).append(", ")
                 .append(pool.stopping() ? "stopping" : "running").append(", listening on ").append(escape(address))
                 .append(" (").append(origin).append("), accept queue ").append(queue.queued()).append(" of ")
-                .append(queue.backlog()).append(", target ").append(pool.targetHandlers()).append(" handlers</p>")
+                .append(queue.backlog()).append(", target ").append(pool.targetHandlers()).append(" handlers (")
+                .append(pool.scaling()).append(")</p>")
                 .append("<table><tr><th>slot</th><th>pid</th><th>gen</th><th class=l>state</th><th>conns</th>")
                 .append("<th>in flight</th><th>requests</th><th>accepts won</th><th>lost</th><th>errors</th>")
                 .append("<th>heartbeat age</th><th>RSS</th></tr>");

@@ -1,0 +1,35 @@
+package dev.herd.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+
+/** {@code herd scale N|auto}: fix the running server's handler count, or give it back to the policy. */
+@Command(name = "scale", mixinStandardHelpOptions = true,
+        description = "Fix the number of handlers at N (until 'herd scale auto'), or hand it back to the scaling policy.")
+final class ScaleCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "N|auto", description = "Handler count, or auto.")
+    String handlers;
+
+    @Option(names = "--admin", paramLabel = "ADDR", defaultValue = "127.0.0.1:8081",
+            description = "Admin address of the running server. Default: ${DEFAULT-VALUE}.")
+    String admin;
+
+    @Override
+    public Integer call() {
+        if (!handlers.equals("auto") && !handlers.matches("\\d{1,6}")) {
+            System.err.println("herd scale: expected a whole number of handlers or auto, got '" + handlers + "'");
+            return 2;
+        }
+        try {
+            System.out.print(new AdminClient(admin).post("/scale?handlers=" + handlers));
+            return 0;
+        } catch (IOException e) {
+            System.err.println("herd scale: " + e.getMessage());
+            return 1;
+        }
+    }
+}

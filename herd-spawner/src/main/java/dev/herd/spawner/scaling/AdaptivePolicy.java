@@ -1,0 +1,74 @@
+package dev.herd.spawner.scaling;
+
+import java.time.Duration;
+
+/**
+ * Grows fast while there is pressure, shrinks slowly after a sustained surplus.
+ *
+ * <ul>
+ *   <li>Pressure: connections wait in the kernel's queue, or at least {@link #BUSY_HIGH} of the
+ *       ready loops have requests in flight. Each tick under pressure adds handlers at a rate that
+ *       doubles per tick (1, 2, 4, ...) up to {@code maxSpawnRate}.</li>
+ *   <li>Surplus: the queue is empty and one handler fewer would still leave the busy loops under
+ *       {@link #BUSY_LOW} of capacity. After {@code idleTimeout} of uninterrupted surplus one
+ *       handler is retired, and the surplus must last another {@code idleTimeout} for the next.</li>
+ *   <li>Between the two (the hysteresis band) the target holds, so a constant load does not make
+ *       it flap.</li>
+ * </ul>
+ */
+public final class AdaptivePolicy implements ScalingPolicy {
+    static final double BUSY_HIGH = 0.75;
+    static final double BUSY_LOW = 0.25;
+
+    private final int min;
+    private final int max;
+    private final long idleTimeoutNanos;
+    private final GrowthRate rate;
+    private long surplusSince = Long.MIN_VALUE;
+
+    public AdaptivePolicy(int min, int max, int maxSpawnRate, Duration idleTimeout) {
+        if (min < 1 || max < min) {
+            throw new IllegalArgumentException("need 1 <= min <= max, got " + min + ".." + max);
+        }
+        this.min = min;
+        this.max = max;
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.rate = new GrowthRate(maxSpawnRate);
+    }
+
+    @Override
+    public Decision decide(PoolSnapshot s) {
+        int current = ScalingPolicy.clamp(s.target(), min, max);
+        boolean pressure = s.queued() > 0 || s.busyFraction() >= BUSY_HIGH;
+        if (pressure) {
+            surplusSince = Long.MIN_VALUE;
+            if (current >= max) {
+                return new Decision(current, "at --max-handlers " + max + ": " + s.describe());
+            }
+            int next = ScalingPolicy.clamp(current + rate.take(), min, max);
+            return new Decision(next, current + " → " + next + ": " + s.describe());
+        }
+        rate.reset();
+        boolean surplus = current > min && s.queued() <= 0
+                && s.busyLoops() < (current - 1) * s.loopsPerHandler() * BUSY_LOW;
+        if (!surplus) {
+            surplusSince = Long.MIN_VALUE;
+            return new Decision(current, "steady: " + s.describe());
+        }
+        if (surplusSince == Long.MIN_VALUE) {
+            surplusSince = s.nowNanos();
+        }
+        long lasted = s.nowNanos() - surplusSince;
+        if (lasted < idleTimeoutNanos) {
+            return new Decision(current, "surplus for " + lasted / 1_000_000 + " ms: " + s.describe());
+        }
+        surplusSince = s.nowNanos();
+        return new Decision(current - 1, current + " → " + (current - 1) + ": surplus for "
+                + lasted / 1_000_000 + " ms, " + s.describe());
+    }
+
+    @Override
+    public String name() {
+        return "adaptive";
+    }
+}
