@@ -17,17 +17,19 @@ package dev.herd.spawner.scaling;
 public record PoolSnapshot(long nowNanos, int target, int ready, int idle, int loopsPerHandler, int busyLoops,
                            long queued, long backlog, long acceptsWon, long acceptsLost) {
 
-    /**
-     * Loops of the pool as targeted: handlers still booting count as idle capacity on its way, so
-     * that the pool does not grow again for load that the handlers already starting will take.
-     */
+    /** Loops of the handlers accepting now. */
     public int loops() {
-        return Math.max(ready, target) * loopsPerHandler;
+        return ready * loopsPerHandler;
     }
 
-    /** Busy loops over {@link #loops()}. */
+    /**
+     * Busy loops over the loops accepting now; 0 while no handler accepts yet (at start-up the
+     * queue alone tells whether more are needed). Handlers still booting do not count: growth
+     * goes on while they boot, at the doubling rate, so that a load step is met within a few
+     * ticks rather than one boot per tick.
+     */
     public double busyFraction() {
-        return loops() == 0 ? 1.0 : (double) busyLoops / loops();
+        return loops() == 0 ? 0 : (double) busyLoops / loops();
     }
 
     /** Share of accept attempts that found nothing: high means more handlers watch than work arrives. */

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Step-load benchmark of the scaling policies (static, spare, adaptive, with and without standby):
+# a real herd on 127.0.0.1, idle, a step to 32 clients for STEP seconds (default 20), idle again.
+# Prints a Markdown table. Load is bounded in time and aimed at 127.0.0.1 only.
+#   bench/step-load.sh [STEP_SECONDS]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/herd" build
+java="$("$root/herd" java-home)/bin/java"
+jar="$(ls "$root"/herd-bench/target/herd-bench-*.jar | head -n 1)"
+cd "$root/herd-bench"
+exec "$java" --enable-native-access=ALL-UNNAMED -cp "$jar:$(cat "$root/herd-bench/target/runtime.classpath")" \
+    dev.herd.bench.StepLoad "$@"

@@ -1,0 +1,187 @@
+package dev.herd.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herd.testkit.HerdProcess;
+import dev.herd.testkit.HttpProbe;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Step-load benchmark of the scaling policies. For each configuration: a real {@code herd serve}
+ * on 127.0.0.1, idle, then a step to {@code CLIENTS} clients sending one request per new
+ * connection (a load that makes every policy want the maximum pool), held, then idle again.
+ * Prints, per configuration: how long the pool took to reach the maximum, p50/p99 latency in the
+ * first 5 s of the step and after, failed requests, and the handler-seconds spent (handler
+ * processes alive, standby included, integrated over the run: the resource side of the balance).
+ *
+ * <pre>bench/step-load.sh            # or: java -cp ... dev.herd.bench.StepLoad [SECONDS_OF_STEP]</pre>
+ */
+public final class StepLoad {
+    static final int MAX = 4;
+    static final int CLIENTS = 32;
+    static final String TARGET = "/sleep?ms=50";
+    static final Duration IDLE_BEFORE = Duration.ofSeconds(3);
+    static final Duration IDLE_AFTER = Duration.ofSeconds(15);
+    static final Duration FIRST = Duration.ofSeconds(5);
+
+    record Config(String name, List<String> args) {
+    }
+
+    record Sample(long atNanos, int alive, int accepting, int target) {
+    }
+
+    record Result(String name, long targetMs, long toMaxMs, double[] firstLatencies, double[] laterLatencies, long failed,
+                  long requests, double handlerSeconds) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Duration step = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 20);
+        List<String> common = List.of("--min-handlers", "1", "--max-handlers", "" + MAX, "--idle-timeout", "5s",
+                "--scale-interval", "500ms");
+        List<Config> configs = List.of(
+                new Config("static (4)", List.of("--scaling", "static", "--handlers", "" + MAX)),
+                new Config("spare", concat(common, "--scaling", "spare", "--min-spare", "1", "--max-spare", "2")),
+                new Config("spare + standby 3", concat(common, "--scaling", "spare", "--min-spare", "1",
+                        "--max-spare", "2", "--standby", "3")),
+                new Config("adaptive", concat(common, "--scaling", "adaptive")),
+                new Config("adaptive + standby 3", concat(common, "--scaling", "adaptive", "--standby", "3")));
+        System.out.printf("step load: %d clients, one request per connection, GET %s; step %d s, then %d s idle;"
+                        + " 127.0.0.1, %d cores shared with the load%n%n", CLIENTS, TARGET, step.toSeconds(),
+                IDLE_AFTER.toSeconds(), Runtime.getRuntime().availableProcessors());
+        List<Result> results = new ArrayList<>();
+        for (Config c : configs) {
+            results.add(run(c, step));
+        }
+        System.out.println();
+        System.out.println("| config | target " + MAX + " after | " + MAX + " accepting after "
+                + "| p50 / p99 first 5 s (ms) | p50 / p99 after (ms) | requests | failed | handler-seconds |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.1f / %.1f | %.1f / %.1f | %d | %d | %.1f |%n", r.name(),
+                    r.targetMs() < 0 ? "never" : r.targetMs() + " ms", r.toMaxMs() < 0 ? "never" : r.toMaxMs() + " ms",
+                    pct(r.firstLatencies(), 50), pct(r.firstLatencies(), 99),
+                    pct(r.laterLatencies(), 50), pct(r.laterLatencies(), 99), r.requests(), r.failed(),
+                    r.handlerSeconds());
+        }
+    }
+
+    private static Result run(Config config, Duration step) throws Exception {
+        System.out.println("== " + config.name() + ": herd serve " + String.join(" ", config.args()));
+        try (HerdProcess herd = HerdProcess.serve("step-" + config.name().replaceAll("\\W+", "-"),
+                config.args().toArray(String[]::new))) {
+            herd.awaitReady(config.name().startsWith("static") ? MAX : 1);
+            List<Sample> samples = new ArrayList<>();
+            AtomicBoolean sampling = new AtomicBoolean(true);
+            Thread sampler = Thread.ofPlatform().start(() -> {
+                while (sampling.get()) {
+                    try {
+                        JsonNode s = herd.status();
+                        synchronized (samples) {
+                            samples.add(new Sample(System.nanoTime(), s.path("handlers").size(),
+                                    HerdProcess.readyPids(s).size(), s.path("target_handlers").asInt()));
+                        }
+                    } catch (RuntimeException e) {
+                        // A status read that failed is one sample less.
+                    }
+                    LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+                }
+            });
+            pause(IDLE_BEFORE);
+            long stepStart = System.nanoTime();
+            ConcurrentLinkedQueue<long[]> done = new ConcurrentLinkedQueue<>();
+            AtomicBoolean loading = new AtomicBoolean(true);
+            List<Thread> clients = new ArrayList<>();
+            SocketAddress address = herd.address();
+            for (int i = 0; i < CLIENTS; i++) {
+                clients.add(Thread.ofPlatform().start(() -> {
+                    while (loading.get()) {
+                        long t0 = System.nanoTime();
+                        boolean ok;
+                        try {
+                            ok = HttpProbe.get(address, TARGET, Duration.ofSeconds(30)).status() == 200;
+                        } catch (IOException e) {
+                            ok = false;
+                        }
+                        done.add(new long[]{t0 - stepStart, System.nanoTime() - t0, ok ? 1 : 0});
+                    }
+                }));
+            }
+            pause(step);
+            loading.set(false);
+            for (Thread t : clients) {
+                t.join();
+            }
+            pause(IDLE_AFTER);
+            sampling.set(false);
+            sampler.join();
+
+            long toMax = -1;
+            long targetAtMax = -1;
+            double handlerSeconds = 0;
+            synchronized (samples) {
+                for (int i = 0; i < samples.size(); i++) {
+                    Sample s = samples.get(i);
+                    if (targetAtMax < 0 && s.atNanos() >= stepStart && s.target() >= MAX) {
+                        targetAtMax = (s.atNanos() - stepStart) / 1_000_000;
+                    }
+                    if (toMax < 0 && s.atNanos() >= stepStart && s.accepting() >= MAX) {
+                        toMax = (s.atNanos() - stepStart) / 1_000_000;
+                    }
+                    if (i > 0) {
+                        handlerSeconds += s.alive() * (s.atNanos() - samples.get(i - 1).atNanos()) / 1e9;
+                    }
+                }
+            }
+            List<Double> first = new ArrayList<>();
+            List<Double> later = new ArrayList<>();
+            long failed = 0;
+            for (long[] r : done) {
+                if (r[2] == 0) {
+                    failed++;
+                    continue;
+                }
+                (r[0] < FIRST.toNanos() ? first : later).add(r[1] / 1e6);
+            }
+            Result result = new Result(config.name(), targetAtMax, toMax, sorted(first), sorted(later), failed, done.size(),
+                    handlerSeconds);
+            System.out.printf(Locale.ROOT, "   %d requests, %d failed, pool at %d after %s, %.1f handler-seconds%n",
+                    result.requests(), failed, MAX, toMax < 0 ? "never" : toMax + " ms", handlerSeconds);
+            return result;
+        }
+    }
+
+    private static double[] sorted(List<Double> values) {
+        double[] a = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a;
+    }
+
+    private static double pct(double[] sorted, int p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static void pause(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        for (long left; (left = end - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    private static List<String> concat(List<String> a, String... b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(List.of(b));
+        return all;
+    }
+}
