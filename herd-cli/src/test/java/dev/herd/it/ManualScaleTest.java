@@ -32,9 +32,9 @@ class ManualScaleTest {
 
             assertThat(post(herd, "/scale?handlers=2")).isEqualTo(202);
             JsonNode two = herd.awaitHandlers("2 handlers accepting", Duration.ofSeconds(30),
-                    s -> HerdProcess.readyPids(s).size() == 2);
+                    s -> HerdProcess.readyPids(s).size() == 2 && s.path("scaling").asText().equals("manual"));
             assertThat(HerdProcess.readyPids(two)).as("the standby handler was activated").contains(standbyPid);
-            assertThat(two.path("scaling").asText()).isEqualTo("manual");
+            assertThat(two.path("target_handlers").asInt()).isEqualTo(2);
             herd.awaitHandlers("the standby refilled", Duration.ofSeconds(30), s -> states(s).contains("standby"));
 
             herd.signalSpawner(Signal.TTIN);

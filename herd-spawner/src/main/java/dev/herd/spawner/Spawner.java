@@ -175,6 +175,8 @@ public final class Spawner {
             boolean overslept = now - lastPassNanos > TICK.toNanos() + OVERSLEPT.toNanos();
             lastPassNanos = now;
             handleEvents(now);
+            // Readers see an operator's command take effect before the spawns it causes.
+            publish();
             noticeReadiness(now);
             if (stopping) {
                 if (pool.isEmpty()) {
