@@ -1,7 +1,7 @@
 package dev.herd.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -14,9 +14,8 @@ final class ScaleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "N|auto", description = "Handler count, or auto.")
     String handlers;
 
-    @Option(names = "--admin", paramLabel = "ADDR", defaultValue = "127.0.0.1:8081",
-            description = "Admin address of the running server. Default: ${DEFAULT-VALUE}.")
-    String admin;
+    @Mixin
+    AdminOption admin;
 
     @Override
     public Integer call() {
@@ -25,7 +24,7 @@ final class ScaleCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            System.out.print(new AdminClient(admin).post("/scale?handlers=" + handlers));
+            System.out.print(admin.client().post("/scale?handlers=" + handlers));
             return 0;
         } catch (IOException e) {
             System.err.println("herd scale: " + e.getMessage());

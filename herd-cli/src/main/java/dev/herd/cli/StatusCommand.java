@@ -2,6 +2,7 @@ package dev.herd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -11,9 +12,8 @@ import java.util.concurrent.Callable;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show the running server's handlers and recent events.")
 final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--admin", paramLabel = "ADDR", defaultValue = "127.0.0.1:8081",
-            description = "Admin address of the running server. Default: ${DEFAULT-VALUE}.")
-    String admin;
+    @Mixin
+    AdminOption admin;
 
     @Option(names = "--json", description = "Print /status.json as it is.")
     boolean json;
@@ -26,7 +26,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         JsonNode status;
         try {
-            status = new AdminClient(admin).status();
+            status = admin.client().status();
         } catch (IOException e) {
             System.err.println("herd status: " + e.getMessage());
             return 1;
@@ -42,10 +42,10 @@ final class StatusCommand implements Callable<Integer> {
     static String render(JsonNode s, int eventCount) {
         StringBuilder out = new StringBuilder();
         JsonNode address = s.path("address");
-        out.append(String.format("spawner %d %s, listening on %s (%s), accept queue %d/%d, target %d handlers%n%n",
+        out.append(String.format("spawner %d %s, listening on %s (%s), accept queue %d/%d, target %d handlers (%s)%n%n",
                 s.path("spawner").path("pid").asLong(), s.path("spawner").path("state").asText(),
                 address.path("bind").asText(), address.path("origin").asText(), address.path("queued").asLong(),
-                address.path("backlog").asLong(), s.path("target_handlers").asInt()));
+                address.path("backlog").asLong(), s.path("target_handlers").asInt(), s.path("scaling").asText()));
         String row = "%4s %8s %4s %-9s %6s %9s %10s %11s %11s %7s %10s %8s%n";
         out.append(String.format(row, "SLOT", "PID", "GEN", "STATE", "CONNS", "IN-FLIGHT", "REQUESTS",
                 "ACCEPTS-WON", "ACCEPTS-LOST", "ERRORS", "HEARTBEAT", "RSS"));

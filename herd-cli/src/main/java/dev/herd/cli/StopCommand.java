@@ -1,7 +1,7 @@
 package dev.herd.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -10,14 +10,13 @@ import java.util.concurrent.Callable;
 @Command(name = "stop", mixinStandardHelpOptions = true,
         description = "Stop the running server gracefully: handlers finish their requests, then exit.")
 final class StopCommand implements Callable<Integer> {
-    @Option(names = "--admin", paramLabel = "ADDR", defaultValue = "127.0.0.1:8081",
-            description = "Admin address of the running server. Default: ${DEFAULT-VALUE}.")
-    String admin;
+    @Mixin
+    AdminOption admin;
 
     @Override
     public Integer call() {
         try {
-            System.out.print(new AdminClient(admin).post("/stop"));
+            System.out.print(admin.client().post("/stop"));
             return 0;
         } catch (IOException e) {
             System.err.println("herd stop: " + e.getMessage());

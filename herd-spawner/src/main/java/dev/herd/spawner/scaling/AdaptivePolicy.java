@@ -22,9 +22,8 @@ public final class AdaptivePolicy implements ScalingPolicy {
 
     private final int min;
     private final int max;
-    private final long idleTimeoutNanos;
     private final GrowthRate rate;
-    private long surplusSince = Long.MIN_VALUE;
+    private final SustainedSurplus surplus;
 
     public AdaptivePolicy(int min, int max, int maxSpawnRate, Duration idleTimeout) {
         if (min < 1 || max < min) {
@@ -32,8 +31,8 @@ public final class AdaptivePolicy implements ScalingPolicy {
         }
         this.min = min;
         this.max = max;
-        this.idleTimeoutNanos = idleTimeout.toNanos();
         this.rate = new GrowthRate(maxSpawnRate);
+        this.surplus = new SustainedSurplus(idleTimeout);
     }
 
     @Override
@@ -41,7 +40,7 @@ public final class AdaptivePolicy implements ScalingPolicy {
         int current = ScalingPolicy.clamp(s.target(), min, max);
         boolean pressure = s.queued() > 0 || s.busyFraction() >= BUSY_HIGH;
         if (pressure) {
-            surplusSince = Long.MIN_VALUE;
+            surplus.interrupted();
             if (current >= max) {
                 return new Decision(current, "at --max-handlers " + max + ": " + s.describe());
             }
@@ -49,20 +48,16 @@ public final class AdaptivePolicy implements ScalingPolicy {
             return new Decision(next, current + " → " + next + ": " + s.describe());
         }
         rate.reset();
-        boolean surplus = current > min && s.queued() <= 0
+        boolean idleCapacity = current > min && s.queued() <= 0
                 && s.busyLoops() < (current - 1) * s.loopsPerHandler() * BUSY_LOW;
-        if (!surplus) {
-            surplusSince = Long.MIN_VALUE;
+        if (!idleCapacity) {
+            surplus.interrupted();
             return new Decision(current, "steady: " + s.describe());
         }
-        if (surplusSince == Long.MIN_VALUE) {
-            surplusSince = s.nowNanos();
-        }
-        long lasted = s.nowNanos() - surplusSince;
-        if (lasted < idleTimeoutNanos) {
+        long lasted = surplus.lasted(s.nowNanos());
+        if (!surplus.retireOne(s.nowNanos())) {
             return new Decision(current, "surplus for " + lasted / 1_000_000 + " ms: " + s.describe());
         }
-        surplusSince = s.nowNanos();
         return new Decision(current - 1, current + " → " + (current - 1) + ": surplus for "
                 + lasted / 1_000_000 + " ms, " + s.describe());
     }

@@ -13,9 +13,8 @@ public final class SparePolicy implements ScalingPolicy {
     private final int max;
     private final int minSpare;
     private final int maxSpare;
-    private final long idleTimeoutNanos;
     private final GrowthRate rate;
-    private long surplusSince = Long.MIN_VALUE;
+    private final SustainedSurplus surplus;
 
     public SparePolicy(int min, int max, int minSpare, int maxSpare, int maxSpawnRate, Duration idleTimeout) {
         if (min < 1 || max < min || minSpare < 0 || maxSpare < minSpare) {
@@ -25,8 +24,8 @@ public final class SparePolicy implements ScalingPolicy {
         this.max = max;
         this.minSpare = minSpare;
         this.maxSpare = maxSpare;
-        this.idleTimeoutNanos = idleTimeout.toNanos();
         this.rate = new GrowthRate(maxSpawnRate);
+        this.surplus = new SustainedSurplus(idleTimeout);
     }
 
     @Override
@@ -35,7 +34,7 @@ public final class SparePolicy implements ScalingPolicy {
         int starting = Math.max(0, current - s.ready());
         int idle = s.queued() > 0 ? 0 : s.idle() + starting;
         if (idle < minSpare) {
-            surplusSince = Long.MIN_VALUE;
+            surplus.interrupted();
             if (current >= max) {
                 return new Decision(current, "at --max-handlers " + max + ": " + s.describe());
             }
@@ -45,17 +44,13 @@ public final class SparePolicy implements ScalingPolicy {
         }
         rate.reset();
         if (idle <= maxSpare || current <= min || s.queued() > 0) {
-            surplusSince = Long.MIN_VALUE;
+            surplus.interrupted();
             return new Decision(current, "steady: " + s.describe());
         }
-        if (surplusSince == Long.MIN_VALUE) {
-            surplusSince = s.nowNanos();
-        }
-        long lasted = s.nowNanos() - surplusSince;
-        if (lasted < idleTimeoutNanos) {
+        long lasted = surplus.lasted(s.nowNanos());
+        if (!surplus.retireOne(s.nowNanos())) {
             return new Decision(current, "more than " + maxSpare + " spare for " + lasted / 1_000_000 + " ms");
         }
-        surplusSince = s.nowNanos();
         return new Decision(current - 1, current + " → " + (current - 1) + ": more than " + maxSpare
                 + " spare for " + lasted / 1_000_000 + " ms, " + s.describe());
     }
