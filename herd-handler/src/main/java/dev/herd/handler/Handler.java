@@ -9,6 +9,7 @@ import dev.herd.handler.http.HttpExchangeHandler;
 import dev.herd.handler.http.HttpPipeline;
 import dev.herd.handler.http.ServingLoop;
 import dev.herd.os.ExitCode;
+import dev.herd.os.Posix;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.scoreboard.SlotState;
 import io.netty.channel.Channel;
@@ -54,10 +55,12 @@ final class Handler {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean draining;
     private volatile boolean orphaned;
+    private final long spawnerPid;
     private final java.util.concurrent.atomic.AtomicBoolean activated = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Handler(MultiThreadIoEventLoopGroup group, Scoreboard scoreboard, Scoreboard.SlotWriter slot,
-                    Duration gracefulTimeout) {
+                    Duration gracefulTimeout, long spawnerPid) {
+        this.spawnerPid = spawnerPid;
         this.group = group;
         this.scoreboard = scoreboard;
         this.slot = slot;
@@ -83,7 +86,8 @@ final class Handler {
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
                 (java.util.concurrent.ThreadFactory) r -> new FastThreadLocalThread(r, "loop-" + loopNumber.getAndIncrement()),
                 NioIoHandler.newFactory());
-        Handler handler = new Handler(group, scoreboard, slot, config.get(Settings.GRACEFUL_TIMEOUT));
+        Handler handler = new Handler(group, scoreboard, slot, config.get(Settings.GRACEFUL_TIMEOUT),
+                config.get(HandlerSettings.SPAWNER_PID));
         HttpPipeline pipeline = new HttpPipeline(app,
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_INITIAL_LINE)),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),
@@ -193,6 +197,13 @@ final class Handler {
         }
         long deadline = System.nanoTime() + grace.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            // The parent-death signal can come before the kernel shows the new parent: look again.
+            if (!orphaned && Posix.getppid() != spawnerPid) {
+                orphaned = true;
+                deadline = Math.min(deadline, System.nanoTime() + ORPHAN_GRACE.toNanos());
+                LOG.log(System.Logger.Level.INFO, "spawner gone: " + connections.size()
+                        + " connections get " + ORPHAN_GRACE.toMillis() + " ms more");
+            }
             try {
                 TimeUnit.MILLISECONDS.sleep(10);
             } catch (InterruptedException e) {

@@ -223,8 +223,20 @@ public final class HerdProcess implements AutoCloseable {
         Posix.kill(spawnerPid(), signal.number());
     }
 
+    /**
+     * Whether the process still runs. A zombie (exited, not yet reaped) does not: a handler
+     * orphaned by its spawner's death is reaped by PID 1, which may take its time, while
+     * {@link ProcessHandle#isAlive()} reports zombies as alive.
+     */
     public static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // "pid (comm) S ...": the state follows the command name's closing parenthesis.
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
     }
 
     /** Waits for the process to exit and returns its status. */
