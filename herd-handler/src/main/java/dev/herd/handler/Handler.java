@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Handler {
     private static final System.Logger LOG = System.getLogger(Handler.class.getName());
     /** How long an orphaned handler (spawner gone) gives its requests before it exits. */
-    private static final Duration ORPHAN_GRACE = Duration.ofMillis(1500);
+    private static final Duration ORPHAN_GRACE = Duration.ofSeconds(1);
 
     private final MultiThreadIoEventLoopGroup group;
     private final Scoreboard scoreboard;
@@ -196,10 +196,15 @@ final class Handler {
             });
         }
         long deadline = System.nanoTime() + grace.toNanos();
+        boolean shortened = orphaned;
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
-            // The parent-death signal can come before the kernel shows the new parent: look again.
+            // The parent-death signal can come before the kernel shows the new parent, and a
+            // later signal can say what the first did not: look again.
             if (!orphaned && Posix.getppid() != spawnerPid) {
                 orphaned = true;
+            }
+            if (orphaned && !shortened) {
+                shortened = true;
                 deadline = Math.min(deadline, System.nanoTime() + ORPHAN_GRACE.toNanos());
                 LOG.log(System.Logger.Level.INFO, "spawner gone: " + connections.size()
                         + " connections get " + ORPHAN_GRACE.toMillis() + " ms more");
