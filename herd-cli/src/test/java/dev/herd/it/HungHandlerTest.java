@@ -39,14 +39,7 @@ class HungHandlerTest {
     void loopStuckInApplicationCodeIsDumpedThenKilled() throws Exception {
         try (HerdProcess herd = HerdProcess.serve("hung-handler-spinning", "--handlers", "1", "--timeout", "2s")) {
             long victim = HerdProcess.readyPids(herd.awaitReady(1).status()).getFirst();
-            Thread spin = Thread.ofPlatform().start(() -> {
-                try {
-                    herd.get("/spin?ms=60000");
-                } catch (java.io.IOException expected) {
-                    // The handler is killed while it spins.
-                }
-            });
-
+            Thread spin = herd.requestInBackground("/spin?ms=60000");
             awaitReplacement(herd, victim);
             spin.join();
             assertThat(herd.output())

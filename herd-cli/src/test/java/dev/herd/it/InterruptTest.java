@@ -17,15 +17,7 @@ class InterruptTest {
     void secondSigintKillsHandlersWithoutWaitingForTheirRequests() throws Exception {
         try (HerdProcess herd = HerdProcess.serve("interrupt", "--handlers", "2")) {
             List<Long> handlers = HerdProcess.readyPids(herd.awaitReady(2).status());
-            Thread slow = Thread.ofPlatform().start(() -> {
-                try {
-                    herd.get("/sleep?ms=60000");
-                } catch (java.io.IOException expected) {
-                    // Its handler is killed.
-                }
-            });
-            herd.awaitHandlers("the long request in flight", Duration.ofSeconds(10),
-                    s -> s.path("handlers").findValues("in_flight").stream().anyMatch(n -> n.asLong() == 1));
+            Thread slow = herd.requestInBackground("/sleep?ms=60000");
             long spawner = herd.spawnerPid();
 
             herd.signalSpawner(Signal.INT);

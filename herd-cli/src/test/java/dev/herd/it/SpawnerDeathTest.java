@@ -25,15 +25,7 @@ class SpawnerDeathTest {
     void aRequestInFlightDoesNotKeepAnOrphanedHandlerAlive() {
         try (HerdProcess herd = HerdProcess.serve("spawner-death-busy", "--handlers", "1")) {
             List<Long> handlers = HerdProcess.readyPids(herd.awaitReady(1).status());
-            Thread slow = Thread.ofPlatform().start(() -> {
-                try {
-                    herd.get("/sleep?ms=60000");
-                } catch (java.io.IOException expected) {
-                    // Its handler exits before answering.
-                }
-            });
-            herd.awaitHandlers("the long request in flight", Duration.ofSeconds(10),
-                    s -> s.path("handlers").findValues("in_flight").stream().anyMatch(n -> n.asLong() == 1));
+            Thread slow = herd.requestInBackground("/sleep?ms=60000");
             herd.signalSpawner(Signal.KILL);
             Await.until("the busy handler gone", Duration.ofSeconds(2),
                     () -> handlers.stream().noneMatch(HerdProcess::alive));

@@ -162,6 +162,23 @@ public final class HerdProcess implements AutoCloseable {
         return Await.until(what, timeout, this::status, condition);
     }
 
+    /**
+     * Sends {@code GET target} on a thread of its own, for a request meant to be cut short (its
+     * handler is killed or exits); returns that thread once the request is in flight.
+     */
+    public Thread requestInBackground(String target) {
+        Thread client = Thread.ofPlatform().start(() -> {
+            try {
+                get(target);
+            } catch (IOException expected) {
+                // The test ends this request's handler.
+            }
+        });
+        awaitHandlers("GET " + target + " in flight", Duration.ofSeconds(10),
+                s -> s.path("handlers").findValues("in_flight").stream().anyMatch(n -> n.asLong() >= 1));
+        return client;
+    }
+
     public static List<Long> readyPids(JsonNode status) {
         List<Long> pids = new ArrayList<>();
         for (JsonNode h : status.path("handlers")) {
