@@ -89,7 +89,7 @@ public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocke
 
     @Override
     protected void handle(ServerSocketChannel socket, SelectionKey key) {
-        if (FairShare.shouldDefer(counters.connections(), fairShare.getAsDouble())) {
+        if (FairShare.shouldDefer(counters.connections(), fairShare)) {
             counters.acceptDeferred();
             pause(FairShare.PAUSE_MILLIS);
             return;

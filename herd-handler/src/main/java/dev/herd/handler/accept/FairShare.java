@@ -24,4 +24,13 @@ public final class FairShare {
     public static boolean shouldDefer(long mine, double meanOfReadyLoops) {
         return mine > meanOfReadyLoops * RATIO + SLACK;
     }
+
+    /**
+     * As {@link #shouldDefer(long, double)}, reading the mean only when it can matter: a loop
+     * with no more than {@link #SLACK} connections never defers, and that is the common case of
+     * every wake-up under short-lived connections.
+     */
+    public static boolean shouldDefer(long mine, java.util.function.DoubleSupplier meanOfReadyLoops) {
+        return mine > SLACK && shouldDefer(mine, meanOfReadyLoops.getAsDouble());
+    }
 }

@@ -22,5 +22,13 @@ class FairShareTest {
     })
     void defersOnlyClearlyAboveTheMean(long mine, double mean, boolean defer) {
         assertThat(FairShare.shouldDefer(mine, mean)).isEqualTo(defer);
+        assertThat(FairShare.shouldDefer(mine, () -> mean)).isEqualTo(defer);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLoopWithinTheSlackDoesNotReadTheScoreboard() {
+        assertThat(FairShare.shouldDefer(FairShare.SLACK, () -> {
+            throw new AssertionError("mean read");
+        })).isFalse();
     }
 }
