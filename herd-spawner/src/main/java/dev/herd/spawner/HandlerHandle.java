@@ -22,7 +22,6 @@ final class HandlerHandle {
     private final Process process;
     private final long spawnedAtNanos;
     private Phase phase = Phase.STARTING;
-    private long readyAtNanos;
     private long termSentAtNanos = Long.MIN_VALUE;
     private long quitSentAtNanos = Long.MIN_VALUE;
     private boolean killSent;
@@ -56,9 +55,8 @@ final class HandlerHandle {
     }
 
     /** Booted into standby: it waits for {@link #activate()}. */
-    void standby(long nowNanos) {
+    void standby() {
         phase = Phase.STANDBY;
-        readyAtNanos = nowNanos;
     }
 
     /** Tells a standby handler to start watching the socket (SIGUSR1); it accepts within milliseconds. */
@@ -116,13 +114,8 @@ final class HandlerHandle {
         return spawnedAtNanos;
     }
 
-    long readyAtNanos() {
-        return readyAtNanos;
-    }
-
-    void ready(long nowNanos) {
+    void ready() {
         phase = Phase.READY;
-        readyAtNanos = nowNanos;
     }
 
     /** Graceful stop: the handler stops accepting, finishes what it has, and exits. */
@@ -136,10 +129,6 @@ final class HandlerHandle {
 
     boolean terminating() {
         return termSentAtNanos != Long.MIN_VALUE;
-    }
-
-    long termSentAtNanos() {
-        return termSentAtNanos;
     }
 
     /** Asks the JVM for a thread dump on its standard error, before it is killed as hung. */

@@ -144,7 +144,7 @@ public final class Spawner {
     /**
      * From any thread: fixes the target at {@code handlers}, or (empty) gives it back to the policy.
      *
-     * @throws IllegalArgumentException if {@code handlers} is outside 1..{@link #maxTarget()}
+     * @throws IllegalArgumentException if {@code handlers} is outside 1 and the larger of --handlers and --max-handlers
      */
     public void requestScale(OptionalInt handlers, String source) {
         if (handlers.isPresent() && (handlers.getAsInt() < 1 || handlers.getAsInt() > maxTarget)) {
@@ -152,10 +152,6 @@ public final class Spawner {
                     + " (the larger of --handlers and --max-handlers)");
         }
         events.add(new SpawnerEvent.ScaleRequested(handlers, source));
-    }
-
-    public int maxTarget() {
-        return maxTarget;
     }
 
     public void installSignalHandlers() {
@@ -295,11 +291,11 @@ public final class Spawner {
             }
             long ms = (now - h.spawnedAtNanos()) / 1_000_000;
             if (slot.state() == SlotState.READY) {
-                h.ready(now);
+                h.ready();
                 bootFailures.succeeded();
                 log.add(Level.INFO, "ready", h + " ready " + ms + " ms after spawn");
             } else if (slot.state() == SlotState.STANDBY) {
-                h.standby(now);
+                h.standby();
                 bootFailures.succeeded();
                 log.add(Level.INFO, "standby", h + " on standby " + ms + " ms after spawn");
             }
