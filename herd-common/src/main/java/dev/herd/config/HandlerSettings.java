@@ -35,7 +35,8 @@ public final class HandlerSettings {
     /** Settings of {@code herd serve} that a handler needs as well. */
     public static final List<Setting<?>> FORWARDED = List.of(Settings.THREADS, Settings.MAX_BODY,
             Settings.MAX_INITIAL_LINE, Settings.MAX_HEADER_SIZE, Settings.KEEPALIVE_TIMEOUT,
-            Settings.GRACEFUL_TIMEOUT);
+            Settings.GRACEFUL_TIMEOUT, Settings.APP, Settings.CLASSPATH, Settings.MAIN, Settings.STATIC,
+            Settings.STATIC_INDEX, Settings.STATIC_LISTING, Settings.PROTOCOL);
 
     public static final List<Setting<?>> ALL = Stream.concat(
             Stream.of(SLOT, GENERATION, SCOREBOARD, SPAWNER_PID, HEARTBEAT, STANDBY), FORWARDED.stream()).toList();

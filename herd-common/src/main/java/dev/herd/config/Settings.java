@@ -97,12 +97,40 @@ public final class Settings {
     public static final Setting<Duration> KEEPALIVE_TIMEOUT = Setting.duration("keepalive-timeout", "15s",
             "An idle keep-alive connection is closed after this long.");
 
+    public static final Setting<String> APP = Setting.text("app", "NAME|CLASS", "demo",
+            "The application: a built-in one (demo), or a class of --classpath implementing the herd API "
+                    + "(dev.herd.api: HttpApp, AsyncHttpApp, TcpApp or AsyncTcpApp).");
+
+    public static final Setting<List<String>> CLASSPATH = new Setting<>("classpath", "PATHS", "",
+            "Where the application's classes are: jars and directories separated by ':', DIR/* for every jar "
+                    + "in DIR. Loaded in a class loader of their own in every handler.", Settings::classPath);
+
+    public static final Setting<Optional<String>> MAIN = new Setting<>("main", "CLASS", "",
+            "Run an unmodified JDK HttpServer program: its main(String[]) runs in every handler, and "
+                    + "HttpServer.create(...) serves on herd's socket. Program arguments follow '--'.",
+            text -> text.isBlank() ? Optional.empty() : Optional.of(className(text)));
+
+    public static final Setting<Optional<StaticMount>> STATIC = new Setting<>("static", "[/PREFIX=]DIR", "",
+            "Serve the files of DIR: alone, or under /PREFIX beside the application.",
+            text -> text.isBlank() ? Optional.empty() : Optional.of(StaticMount.parse(text)));
+
+    public static final Setting<Optional<String>> STATIC_INDEX = new Setting<>("static-index", "NAME|off",
+            "index.html", "With --static: the file answered for a directory, or off.",
+            text -> text.strip().equalsIgnoreCase("off") ? Optional.empty() : Optional.of(fileName(text)));
+
+    public static final Setting<Boolean> STATIC_LISTING = new Setting<>("static-listing", "on|off", "off",
+            "With --static: list a directory that has no index file (else 403).", Settings::onOff);
+
+    public static final Setting<Protocol> PROTOCOL = new Setting<>("protocol", "http|tcp", "http",
+            "What handlers speak on the socket: HTTP/1.1, or raw TCP to a TcpApp or AsyncTcpApp.", Protocol::parse);
+
     /** The options of {@code herd serve}, in help order. */
     public static final List<Setting<?>> SERVE = List.of(BIND, BACKLOG, HANDLERS, SCALING, MIN_HANDLERS, MAX_HANDLERS,
             MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE, SCALE_INTERVAL, STANDBY, MAX_REQUESTS,
             MAX_REQUESTS_JITTER, MAX_RSS, THREADS, ADMIN, TIMEOUT,
             BOOT_TIMEOUT, GRACEFUL_TIMEOUT, MAX_BOOT_FAILURES, HANDLER_JVM_OPTS, MAX_BODY, MAX_INITIAL_LINE,
-            MAX_HEADER_SIZE, KEEPALIVE_TIMEOUT);
+            MAX_HEADER_SIZE, KEEPALIVE_TIMEOUT, APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING,
+            PROTOCOL);
 
     /** The pool-size policies of {@code --scaling}. */
     public enum Scaling {
@@ -115,6 +143,20 @@ public final class Settings {
                 }
             }
             throw new IllegalArgumentException("expected static, spare or adaptive");
+        }
+    }
+
+    /** What handlers speak on the socket: {@code --protocol}. */
+    public enum Protocol {
+        HTTP, TCP;
+
+        static Protocol parse(String text) {
+            for (Protocol p : values()) {
+                if (p.name().equalsIgnoreCase(text.strip())) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("expected http or tcp");
         }
     }
 
@@ -143,6 +185,88 @@ public final class Settings {
             throw new IllegalArgumentException("--min-spare (" + config.get(MIN_SPARE)
                     + ") must not exceed --max-spare (" + config.get(MAX_SPARE) + ")");
         }
+        validateApplication(config);
+    }
+
+    /** Which application forms go together, and whether the files they name are there. */
+    private static void validateApplication(Config config) {
+        boolean main = config.get(MAIN).isPresent();
+        if (main && config.isSet(APP)) {
+            throw new IllegalArgumentException("give either --app or --main, not both");
+        }
+        if (config.get(PROTOCOL) == Protocol.TCP) {
+            if (main || config.get(STATIC).isPresent()) {
+                throw new IllegalArgumentException("--protocol tcp serves a TcpApp or AsyncTcpApp given with --app; "
+                        + (main ? "--main" : "--static") + " needs --protocol http");
+            }
+            if (!config.isSet(APP)) {
+                throw new IllegalArgumentException("--protocol tcp needs --app CLASS (a TcpApp or AsyncTcpApp)");
+            }
+        }
+        boolean builtIn = BUILT_IN_APPS.contains(config.get(APP));
+        if (!builtIn && !main && config.get(CLASSPATH).isEmpty()) {
+            throw new IllegalArgumentException("--app " + config.get(APP) + " is not a built-in application ("
+                    + String.join(", ", BUILT_IN_APPS) + "): give --classpath with its jar");
+        }
+        if (main && config.get(CLASSPATH).isEmpty()) {
+            throw new IllegalArgumentException("--main needs --classpath with the program's jar");
+        }
+        for (String entry : config.get(CLASSPATH)) {
+            java.nio.file.Path path = java.nio.file.Path.of(entry.endsWith("/*") || entry.equals("*")
+                    ? entry.substring(0, entry.length() - 1) + "." : entry);
+            if (!java.nio.file.Files.isReadable(path)) {
+                throw new IllegalArgumentException("invalid value for --classpath: '" + entry
+                        + "' is not a readable jar or directory");
+            }
+        }
+        config.get(STATIC).ifPresent(mount -> {
+            if (!java.nio.file.Files.isDirectory(mount.dir())) {
+                throw new IllegalArgumentException("invalid value for --static: '" + mount.dir() + "' is not a directory");
+            }
+        });
+    }
+
+    /** The applications herd carries itself, for {@code --app NAME}. */
+    public static final List<String> BUILT_IN_APPS = List.of("demo");
+
+    /**
+     * Whether the built-in demo answers: it is the default application, unless {@code --static}
+     * or {@code --main} is given without {@code --app}.
+     */
+    public static boolean servesApp(Config config) {
+        return config.isSet(APP) || (config.get(STATIC).isEmpty() && config.get(MAIN).isEmpty());
+    }
+
+    private static List<String> classPath(String text) {
+        return java.util.Arrays.stream(text.split(java.io.File.pathSeparator))
+                .map(String::strip)
+                .filter(e -> !e.isEmpty())
+                .toList();
+    }
+
+    private static String className(String text) {
+        String name = text.strip();
+        if (!name.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
+                + "(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*")) {
+            throw new IllegalArgumentException("expected a fully qualified class name, e.g. com.example.Main");
+        }
+        return name;
+    }
+
+    private static String fileName(String text) {
+        String name = text.strip();
+        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("expected a file name such as index.html, or off");
+        }
+        return name;
+    }
+
+    private static boolean onOff(String text) {
+        return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("expected on or off");
+        };
     }
 
     private static Optional<Address.Inet> adminAddress(String text) {
