@@ -1,0 +1,87 @@
+package dev.herd.handler.http;
+
+import dev.herd.api.HandlerContext;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketAddress;
+import java.nio.channels.FileChannel;
+
+/**
+ * One request and its response, between the HTTP pipeline and an {@link HttpService}.
+ *
+ * <p>Exactly one of {@link #respond}, {@link #respondFile}, {@link #respondStreaming} or
+ * {@link #fail} answers the call, once, from any thread. The response head carries the status,
+ * the version is the pipeline's business, and so are {@code Date}, {@code Content-Length},
+ * {@code Transfer-Encoding} and {@code Connection}: the pipeline sets them (replacing a service's
+ * own). For a HEAD request the pipeline sends the head only, with the length the body would have
+ * had.
+ */
+public interface HttpCall {
+
+    /** The request line and headers as received (a HEAD request stays HEAD). */
+    HttpRequest head();
+
+    SocketAddress remoteAddress();
+
+    SocketAddress localAddress();
+
+    /** The event loop of the connection. */
+    EventLoop loop();
+
+    /** The handler process serving this call. */
+    HandlerContext handler();
+
+    /** The largest body the pipeline accepts ({@code --max-body}). */
+    long maxBody();
+
+    /**
+     * In {@link HttpService.BodyMode#WHOLE} mode: the whole body, empty when there is none. The
+     * call owns it and releases it once answered; a service that keeps it longer retains it.
+     *
+     * @throws IllegalStateException in streaming mode
+     */
+    ByteBuf body();
+
+    /**
+     * In {@link HttpService.BodyMode#STREAM} mode: the body as it arrives. {@code read} blocks, so
+     * it must not be called on an event loop. Past {@link #maxBody()} it throws
+     * {@link dev.herd.api.BodyTooLargeException}; if the client goes away, an {@code IOException}.
+     * What the service leaves unread is discarded by the pipeline after the response.
+     *
+     * @throws IllegalStateException in whole mode
+     */
+    InputStream bodyStream();
+
+    /** Answers with a head and a body known in full (the call takes ownership of {@code body}). */
+    void respond(HttpResponse head, ByteBuf body);
+
+    /**
+     * Answers with {@code length} bytes of an open file from {@code offset}, sent zero-copy; the
+     * pipeline closes the file once written (or if the connection closes first).
+     */
+    void respondFile(HttpResponse head, FileChannel file, long offset, long length);
+
+    /**
+     * Answers with a head now and a body written as it is produced, from a thread that may block
+     * (never an event loop): writes block while the client does not keep up, {@code close()} ends
+     * the body. With {@code length >= 0} the body must be exactly that long ({@code Content-Length});
+     * with -1 it is chunked on HTTP/1.1 and delimited by closing the connection on HTTP/1.0.
+     * Writing past the length throws an {@code IOException}; closing short of it cuts the connection.
+     */
+    OutputStream respondStreaming(HttpResponse head, long length);
+
+    /**
+     * The service could not answer: 413 for a {@link dev.herd.api.BodyTooLargeException}, else 500
+     * (logged with the stack trace). After a streamed head was sent, the connection is cut instead,
+     * so that the client never takes a partial body for a whole one.
+     */
+    void fail(Throwable cause);
+
+    /** Whether a response head was handed over already (by any of the methods above). */
+    boolean answered();
+}
