@@ -102,7 +102,8 @@ final class Handler {
         for (EventExecutor executor : group) {
             IoEventLoop loop = (IoEventLoop) executor;
             Scoreboard.LoopWriter counters = slot.loop(index++);
-            ServingLoop serving = new ServingLoop(loop, counters, pid, slotIndex, generation,
+            ServingLoop serving = new ServingLoop(loop, counters,
+                    new dev.herd.api.HandlerContext(pid, slotIndex, generation, java.util.List.of()),
                     "loop-" + (index - 1), () -> handler.draining);
             loop.scheduleAtFixedRate(() -> counters.heartbeat(System.nanoTime()), 0, heartbeat, TimeUnit.NANOSECONDS);
             AcceptHandle accept = new AcceptHandle(socket, loop, counters,

@@ -1,5 +1,6 @@
 package dev.herd.handler.http;
 
+import dev.herd.api.HandlerContext;
 import dev.herd.handler.api.Exchange;
 import dev.herd.scoreboard.Scoreboard;
 import io.netty.channel.EventLoop;
@@ -17,21 +18,27 @@ import java.util.function.BooleanSupplier;
 public final class ServingLoop implements Exchange {
     private final EventLoop loop;
     private final Scoreboard.LoopWriter counters;
-    private final long pid;
-    private final int slot;
-    private final int generation;
+    private final HandlerContext handler;
     private final String thread;
     private final BooleanSupplier draining;
 
-    public ServingLoop(EventLoop loop, Scoreboard.LoopWriter counters, long pid, int slot, int generation,
+    public ServingLoop(EventLoop loop, Scoreboard.LoopWriter counters, HandlerContext handler,
                        String thread, BooleanSupplier draining) {
         this.loop = loop;
         this.counters = counters;
-        this.pid = pid;
-        this.slot = slot;
-        this.generation = generation;
+        this.handler = handler;
         this.thread = thread;
         this.draining = draining;
+    }
+
+    /** The handler process, as the application sees it. */
+    public HandlerContext handler() {
+        return handler;
+    }
+
+    /** The event loop this serves. */
+    public EventLoop loop() {
+        return loop;
     }
 
     public Scoreboard.LoopWriter counters() {
@@ -44,17 +51,17 @@ public final class ServingLoop implements Exchange {
 
     @Override
     public long pid() {
-        return pid;
+        return handler.pid();
     }
 
     @Override
     public int slot() {
-        return slot;
+        return handler.slot();
     }
 
     @Override
     public int generation() {
-        return generation;
+        return handler.generation();
     }
 
     @Override

@@ -367,7 +367,7 @@ class HttpExchangeHandlerTest {
     private EmbeddedChannel channel(int maxBody) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ServingLoop loop = new ServingLoop(ch.eventLoop(), slot.loop(0), PID, 0, 1, "loop-0", () -> draining);
+        ServingLoop loop = new ServingLoop(ch.eventLoop(), slot.loop(0), new dev.herd.api.HandlerContext(PID, 0, 1, java.util.List.of()), "loop-0", () -> draining);
         new HttpPipeline(new DemoApp(), 8192, 16384, maxBody, Duration.ofSeconds(15)).configure(ch, loop);
         return ch;
     }

@@ -1,0 +1,67 @@
+package dev.herd.handler.app;
+
+import dev.herd.api.App;
+import dev.herd.api.HandlerContext;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+
+/** Making an application instance from its class name, and starting it: every way it can fail is one clear line. */
+public final class Applications {
+    private static final String FORMS = "dev.herd.api.HttpApp, AsyncHttpApp, TcpApp or AsyncTcpApp";
+
+    private Applications() {
+    }
+
+    /** Loads {@code className} from {@code loader} and creates it through its public no-argument constructor. */
+    public static App instantiate(ClassLoader loader, String className, String classPath) throws BootFailure {
+        Class<?> type;
+        try {
+            type = Class.forName(className, false, loader);
+        } catch (ClassNotFoundException e) {
+            throw new BootFailure("application class " + className + " not found on --classpath " + classPath);
+        } catch (LinkageError e) {
+            throw new BootFailure("application class " + className + " cannot be loaded: " + e);
+        }
+        if (!App.class.isAssignableFrom(type)) {
+            throw new BootFailure("application class " + className + " does not implement " + FORMS);
+        }
+        if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+            throw new BootFailure("application class " + className + " is abstract: herd needs a concrete class");
+        }
+        Constructor<?> constructor;
+        try {
+            constructor = type.getConstructor();
+        } catch (NoSuchMethodException e) {
+            throw new BootFailure("application class " + className + " has no public no-argument constructor");
+        }
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            return (App) constructor.newInstance();
+        } catch (InvocationTargetException e) {
+            throw new BootFailure("application class " + className + ": its constructor threw " + e.getCause(),
+                    e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new BootFailure("application class " + className + " is not public");
+        } catch (InstantiationException | LinkageError e) {
+            throw new BootFailure("application class " + className + " cannot be created: " + e, e);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    /** Runs the application's start hook; a failure there is a boot failure. */
+    public static void start(App app, HandlerContext context, ClassLoader loader) throws BootFailure {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            app.start(context);
+        } catch (Exception | LinkageError e) {
+            throw new BootFailure("application " + app.getClass().getName() + ": its start hook failed: " + e, e);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+}
