@@ -10,8 +10,7 @@ import java.util.concurrent.CompletionStage;
  * <pre>{@code
  * public final class Later implements AsyncHttpApp {
  *     public CompletionStage<Response> handle(Request request) {
- *         return CompletableFuture.supplyAsync(() -> Response.text("done"),
- *                 CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS, request.executor()));
+ *         return request.after(Duration.ofMillis(100)).thenApply(done -> Response.text("done"));
  *     }
  * }
  * }</pre>

@@ -4,9 +4,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.nio.charset.Charset;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
@@ -103,4 +105,10 @@ public interface Request {
      * that completes its answer later. Never block in such a task.
      */
     Executor executor();
+
+    /**
+     * A stage completed on the event loop of this request's connection once {@code delay} has
+     * passed, blocking nothing meanwhile: for an {@link AsyncHttpApp} that answers later.
+     */
+    CompletionStage<Void> after(Duration delay);
 }

@@ -30,6 +30,13 @@ final class ServeCommand implements Callable<Integer> {
                 .description("Bind the address, start the handler processes and serve until stopped "
                         + "(SIGTERM, SIGINT, herd stop).")
                 .sortOptions(false);
+        spec.addPositional(CommandLine.Model.PositionalParamSpec.builder()
+                .paramLabel("ARGS")
+                .arity("0..*")
+                .type(String.class)
+                .description("After '--': arguments passed to the application unchanged (its main(String[]) "
+                        + "with --main, HandlerContext.args() with --app).")
+                .build());
         for (Setting<?> setting : Settings.SERVE) {
             spec.addOption(OptionSpec.builder(setting.option())
                     .paramLabel(setting.label())
@@ -61,6 +68,8 @@ final class ServeCommand implements Callable<Integer> {
                 config.set(setting, option.getValue());
             }
         }
+        java.util.List<String> programArgs = spec.positionalParameters().getFirst().getValue();
+        config.programArgs(programArgs == null ? java.util.List.of() : programArgs);
         Config built = config.build();
         try {
             Settings.validate(built);

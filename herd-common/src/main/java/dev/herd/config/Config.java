@@ -13,10 +13,17 @@ import java.util.Map;
 public final class Config {
     private final Map<Setting<?>, String> texts;
     private final Map<Setting<?>, Object> values;
+    private final List<String> programArgs;
 
-    private Config(Map<Setting<?>, String> texts, Map<Setting<?>, Object> values) {
+    private Config(Map<Setting<?>, String> texts, Map<Setting<?>, Object> values, List<String> programArgs) {
         this.texts = texts;
         this.values = values;
+        this.programArgs = programArgs;
+    }
+
+    /** The application's own arguments: what follows {@code --} on the command line. */
+    public List<String> programArgs() {
+        return programArgs;
     }
 
     public static Builder builder() {
@@ -71,6 +78,13 @@ public final class Config {
     public static final class Builder {
         private final Map<Setting<?>, String> texts = new LinkedHashMap<>();
         private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
+        private List<String> programArgs = List.of();
+
+        /** The application's own arguments, passed on to it unchanged. */
+        public Builder programArgs(List<String> args) {
+            this.programArgs = List.copyOf(args);
+            return this;
+        }
 
         /**
          * @throws IllegalArgumentException "invalid value for --timeout: '5': expected ..."
@@ -90,7 +104,7 @@ public final class Config {
 
         public Config build() {
             return new Config(Collections.unmodifiableMap(new LinkedHashMap<>(texts)),
-                    Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+                    Collections.unmodifiableMap(new LinkedHashMap<>(values)), programArgs);
         }
     }
 }

@@ -4,8 +4,8 @@ import dev.herd.config.Config;
 import dev.herd.config.HandlerSettings;
 import dev.herd.config.Settings;
 import dev.herd.handler.accept.AcceptHandle;
-import dev.herd.handler.api.HttpApp;
-import dev.herd.handler.http.HttpExchangeHandler;
+import dev.herd.api.HandlerContext;
+import dev.herd.handler.app.Served;
 import dev.herd.handler.http.HttpPipeline;
 import dev.herd.handler.http.ServingLoop;
 import dev.herd.os.ExitCode;
@@ -13,7 +13,6 @@ import dev.herd.os.Posix;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.scoreboard.SlotState;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -57,6 +56,8 @@ final class Handler {
     private volatile boolean orphaned;
     private final long spawnerPid;
     private final java.util.concurrent.atomic.AtomicBoolean activated = new java.util.concurrent.atomic.AtomicBoolean();
+    private Served served;
+    private HandlerContext context;
 
     private Handler(MultiThreadIoEventLoopGroup group, Scoreboard scoreboard, Scoreboard.SlotWriter slot,
                     Duration gracefulTimeout, long spawnerPid) {
@@ -67,31 +68,48 @@ final class Handler {
         this.gracefulTimeout = gracefulTimeout;
     }
 
-    static Handler start(Config config, HttpApp app) throws IOException {
+    /** The listening socket handed over as standard input; it must be non-blocking (shared by every handler). */
+    static ServerSocketChannel inheritedSocket() throws IOException {
         if (!(System.inheritedChannel() instanceof ServerSocketChannel socket)) {
             throw new IOException("standard input is not a listening socket: start handlers through the spawner");
         }
         socket.configureBlocking(false);
+        return socket;
+    }
+
+    /**
+     * Starts the event loops on the shared socket, serving what {@code served} says. The
+     * application's code runs with its own class loader as the loops' context class loader.
+     */
+    static Handler start(Config config, ServerSocketChannel socket, HandlerContext context, Served served)
+            throws IOException {
         boolean unixDomain = socket.getLocalAddress() instanceof UnixDomainSocketAddress;
 
         int threads = config.get(Settings.THREADS);
         Scoreboard scoreboard = Scoreboard.open(Path.of(config.get(HandlerSettings.SCOREBOARD)));
-        int slotIndex = config.get(HandlerSettings.SLOT);
-        int generation = config.get(HandlerSettings.GENERATION);
-        long pid = ProcessHandle.current().pid();
+        int slotIndex = context.slot();
+        int generation = context.generation();
+        long pid = context.pid();
         Scoreboard.SlotWriter slot = scoreboard.writer(slotIndex, threads);
         slot.begin(pid, generation, System.nanoTime());
 
         AtomicInteger loopNumber = new AtomicInteger();
+        ClassLoader appLoader = served.loader();
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
-                (java.util.concurrent.ThreadFactory) r -> new FastThreadLocalThread(r, "loop-" + loopNumber.getAndIncrement()),
+                (java.util.concurrent.ThreadFactory) r -> {
+                    Thread t = new FastThreadLocalThread(r, "loop-" + loopNumber.getAndIncrement());
+                    t.setContextClassLoader(appLoader);
+                    return t;
+                },
                 NioIoHandler.newFactory());
         Handler handler = new Handler(group, scoreboard, slot, config.get(Settings.GRACEFUL_TIMEOUT),
                 config.get(HandlerSettings.SPAWNER_PID));
-        HttpPipeline pipeline = new HttpPipeline(app,
+        handler.served = served;
+        handler.context = context;
+        HttpPipeline pipeline = new HttpPipeline(served.http(),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_INITIAL_LINE)),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),
-                (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_BODY)),
+                config.get(Settings.MAX_BODY),
                 config.get(Settings.KEEPALIVE_TIMEOUT));
         long heartbeat = config.get(HandlerSettings.HEARTBEAT).toNanos();
         boolean standby = config.get(HandlerSettings.STANDBY);
@@ -102,9 +120,7 @@ final class Handler {
         for (EventExecutor executor : group) {
             IoEventLoop loop = (IoEventLoop) executor;
             Scoreboard.LoopWriter counters = slot.loop(index++);
-            ServingLoop serving = new ServingLoop(loop, counters,
-                    new dev.herd.api.HandlerContext(pid, slotIndex, generation, java.util.List.of()),
-                    "loop-" + (index - 1), () -> handler.draining);
+            ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining);
             loop.scheduleAtFixedRate(() -> counters.heartbeat(System.nanoTime()), 0, heartbeat, TimeUnit.NANOSECONDS);
             AcceptHandle accept = new AcceptHandle(socket, loop, counters,
                     accepted -> handler.serve(accepted, unixDomain, loop, serving, pipeline),
@@ -189,13 +205,9 @@ final class Handler {
         accepts.stream().map(AcceptHandle::stop).toList()
                 .forEach(f -> f.awaitUninterruptibly(1, TimeUnit.SECONDS));
         for (Channel channel : connections) {
-            channel.eventLoop().execute(() -> {
-                ChannelHandlerContext ctx = channel.pipeline().context(HttpExchangeHandler.class);
-                if (ctx != null) {
-                    ((HttpExchangeHandler) ctx.handler()).drain(ctx);
-                }
-            });
+            channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(Drain.INSTANCE));
         }
+        served.stop(context);
         long deadline = System.nanoTime() + grace.toNanos();
         boolean shortened = orphaned;
         while (!connections.isEmpty() && System.nanoTime() < deadline) {

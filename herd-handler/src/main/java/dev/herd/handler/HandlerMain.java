@@ -2,7 +2,9 @@ package dev.herd.handler;
 
 import dev.herd.config.Config;
 import dev.herd.config.HandlerSettings;
-import dev.herd.handler.demo.DemoApp;
+import dev.herd.api.HandlerContext;
+import dev.herd.handler.app.BootFailure;
+import dev.herd.handler.app.Served;
 import dev.herd.os.ExitCode;
 import dev.herd.os.OsException;
 import dev.herd.os.Posix;
@@ -26,9 +28,14 @@ public final class HandlerMain {
 
     public static void main(String[] args) {
         ProcessLog.configure("handler");
+        // name=value settings, then "--" and the application's own arguments.
+        List<String> all = List.of(args);
+        int split = all.indexOf("--");
+        List<String> settings = split < 0 ? all : all.subList(0, split);
+        List<String> programArgs = split < 0 ? List.of() : all.subList(split + 1, all.size());
         Config config;
         try {
-            config = Config.fromArguments(HandlerSettings.ALL, List.of(args));
+            config = Config.fromArguments(HandlerSettings.ALL, settings);
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.ERROR, "bad handler arguments: {0}", e.getMessage());
             System.exit(ExitCode.CONFIG.status());
@@ -66,9 +73,16 @@ public final class HandlerMain {
             }
         });
 
+        HandlerContext context = new HandlerContext(ProcessHandle.current().pid(), config.get(HandlerSettings.SLOT),
+                config.get(HandlerSettings.GENERATION), programArgs);
         Handler handler;
         try {
-            handler = Handler.start(config, new DemoApp());
+            var socket = Handler.inheritedSocket();
+            Served served = Served.boot(config, context);
+            handler = Handler.start(config, socket, context, served);
+        } catch (BootFailure e) {
+            bootFailed(e);
+            return;
         } catch (RuntimeException | java.io.IOException e) {
             LOG.log(System.Logger.Level.ERROR, "boot failed", e);
             System.exit(ExitCode.FAILURE.status());
@@ -83,6 +97,19 @@ public final class HandlerMain {
         }
         ExitCode code = handler.awaitStopAndDrain();
         System.exit(code.status());
+    }
+
+    /**
+     * One line that says what is wrong, and below it the stack trace of the application's own
+     * exception when there is one (its constructor or start hook threw).
+     */
+    private static void bootFailed(BootFailure failure) {
+        LOG.log(System.Logger.Level.ERROR, "boot failed: " + failure.getMessage());
+        if (failure.getCause() != null) {
+            System.err.print("Caused by: ");
+            failure.getCause().printStackTrace();
+        }
+        System.exit(ExitCode.FAILURE.status());
     }
 
     private static boolean orphaned(long spawnerPid) {

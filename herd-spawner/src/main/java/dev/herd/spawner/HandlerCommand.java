@@ -44,7 +44,15 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         command.add(HandlerSettings.SPAWNER_PID.name() + "=" + spawnerPid);
         command.add(HandlerSettings.HEARTBEAT.name() + "=" + dev.herd.config.Values.format(heartbeat));
         command.add(HandlerSettings.STANDBY.name() + "=" + standby);
-        command.addAll(config.toArguments(HandlerSettings.FORWARDED));
+        for (String argument : config.toArguments(HandlerSettings.FORWARDED)) {
+            // With --static or --main alone, the default application is not served.
+            boolean app = argument.startsWith(Settings.APP.name() + "=");
+            command.add(app && !Settings.servesApp(config) ? Settings.APP.name() + "=" : argument);
+        }
+        if (!config.programArgs().isEmpty()) {
+            command.add("--");
+            command.addAll(config.programArgs());
+        }
         return command;
     }
 }

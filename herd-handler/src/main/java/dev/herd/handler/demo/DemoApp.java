@@ -1,41 +1,44 @@
 package dev.herd.handler.demo;
 
-import dev.herd.handler.api.Exchange;
-import dev.herd.handler.api.HttpApp;
-import dev.herd.handler.api.Request;
-import dev.herd.handler.api.Response;
+import dev.herd.api.AsyncHttpApp;
+import dev.herd.api.Request;
+import dev.herd.api.Response;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
- * The built-in demo: hello world, who served me, a non-blocking sleep, a CPU burner and an echo.
+ * The built-in demo ({@code --app demo}): hello world, who served me, a non-blocking sleep, a CPU
+ * burner and an echo. It runs on the event loop through the public API, as any application may.
  */
-public final class DemoApp implements HttpApp {
+public final class DemoApp implements AsyncHttpApp {
     static final int MAX_SLEEP_MS = 600_000;
     static final int MAX_SPIN_MS = 60_000;
 
-    private static final Response HELLO = Response.text(200, "Hello, World!");
+    private static final Response HELLO = Response.text("Hello, World!");
     private static final Response NOT_FOUND = Response.text(404, "Not Found\n");
 
     @Override
-    public CompletionStage<Response> handle(Request request, Exchange exchange) {
-        String path = request.path();
-        return switch (path) {
+    public CompletionStage<Response> handle(Request request) {
+        return switch (request.rawPath()) {
             case "/" -> get(request, () -> HELLO);
-            case "/whoami" -> get(request, () -> whoami(exchange));
+            case "/whoami" -> get(request, () -> whoami(request));
             case "/spin" -> get(request, () -> spin(request));
-            case "/sleep" -> request.method().equals("GET") ? sleep(request, exchange) : done(notAllowed("GET"));
+            case "/sleep" -> isGet(request) ? sleep(request) : done(notAllowed("GET, HEAD"));
             case "/echo" -> done(request.method().equals("POST") ? echo(request) : notAllowed("POST"));
             default -> done(NOT_FOUND);
         };
     }
 
-    private static CompletionStage<Response> get(Request request, java.util.function.Supplier<Response> answer) {
-        return done(request.method().equals("GET") ? answer.get() : notAllowed("GET, HEAD"));
+    private static boolean isGet(Request request) {
+        return request.method().equals("GET") || request.method().equals("HEAD");
+    }
+
+    private static CompletionStage<Response> get(Request request, Supplier<Response> answer) {
+        return done(isGet(request) ? answer.get() : notAllowed("GET, HEAD"));
     }
 
     private static CompletionStage<Response> done(Response response) {
@@ -46,18 +49,19 @@ public final class DemoApp implements HttpApp {
         return Response.text(405, "Method Not Allowed\n").withHeader("Allow", allow);
     }
 
-    private static Response whoami(Exchange exchange) {
-        return Response.json(200, "{\"pid\":" + exchange.pid() + ",\"slot\":" + exchange.slot()
-                + ",\"generation\":" + exchange.generation() + ",\"thread\":\"" + exchange.thread() + "\"}");
+    private static Response whoami(Request request) {
+        var handler = request.handler();
+        return Response.json("{\"pid\":" + handler.pid() + ",\"slot\":" + handler.slot()
+                + ",\"generation\":" + handler.generation() + ",\"thread\":\"" + Thread.currentThread().getName() + "\"}");
     }
 
-    private static CompletionStage<Response> sleep(Request request, Exchange exchange) {
+    /** Completes on the request's own event loop after N ms: the loop serves others meanwhile. */
+    private static CompletionStage<Response> sleep(Request request) {
         Optional<Integer> ms = milliseconds(request, MAX_SLEEP_MS);
         if (ms.isEmpty()) {
             return done(badMilliseconds(MAX_SLEEP_MS));
         }
-        return exchange.after(Duration.ofMillis(ms.get()))
-                .thenApply(ignored -> Response.text(200, "slept " + ms.get() + " ms\n"));
+        return request.after(Duration.ofMillis(ms.get())).thenApply(done -> Response.text("slept " + ms.get() + " ms\n"));
     }
 
     private static Response spin(Request request) {
@@ -70,17 +74,17 @@ public final class DemoApp implements HttpApp {
         while (System.nanoTime() < end) {
             spins++;
         }
-        return Response.text(200, "spun " + ms.get() + " ms (" + spins + " clock reads)\n");
+        return Response.text("spun " + ms.get() + " ms (" + spins + " clock reads)\n");
     }
 
     private static Response echo(Request request) {
         String type = request.header("Content-Type").orElse("application/octet-stream");
-        return new Response(200, type, request.body(), Map.of());
+        return Response.bytes(200, type, request.body());
     }
 
     private static Optional<Integer> milliseconds(Request request, int max) {
         try {
-            int ms = Integer.parseInt(request.queryParameter("ms").orElse("0"));
+            int ms = Integer.parseInt(request.query("ms").orElse("0"));
             return ms >= 0 && ms <= max ? Optional.of(ms) : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty();

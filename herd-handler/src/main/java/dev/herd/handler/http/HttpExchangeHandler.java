@@ -1,107 +1,220 @@
 package dev.herd.handler.http;
 
-import dev.herd.handler.api.HttpApp;
-import dev.herd.handler.api.Request;
-import dev.herd.handler.api.Response;
-import io.netty.buffer.ByteBufUtil;
+import dev.herd.api.BodyTooLargeException;
+import dev.herd.api.HandlerContext;
+import dev.herd.handler.Drain;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Last in the pipeline, after {@code HttpObjectAggregator}: answers whole requests, one at a time
- * and in the order they arrived (RFC 9112 §9.3.2: pipelined responses go out in request order,
- * even when a later request would be ready first), and decides when the connection ends:
- * {@code Connection: close}, HTTP/1.0 without keep-alive, a request the decoder rejected, an idle
- * keep-alive timeout, or the handler draining.
+ * Last in the pipeline, after the codec: turns the codec's heads and body pieces into
+ * {@link HttpCall}s for the {@link HttpService}, one at a time and in the order they arrived (RFC
+ * 9112 §9.3.2: pipelined responses go out in request order, even when a later one would be ready
+ * first), frames every response, and decides when the connection ends: {@code Connection: close},
+ * HTTP/1.0 without keep-alive, a request the decoder rejected, a body over the limit, a response of
+ * unknown length on HTTP/1.0, an idle keep-alive timeout, or the handler draining.
+ *
+ * <p>A body reaches the service whole (the call is made once it has arrived; over
+ * {@code --max-body} it is answered 413 in its turn, chunked too) or as a stream (the call is made
+ * at the head, and the socket is read only as fast as the service reads the body).
  *
  * <p>It also keeps the loop's in-flight and request counters on the scoreboard, which is how the
  * spawner tells idle handlers from busy ones.
  */
 public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(HttpExchangeHandler.class.getName());
-    /** Pipelined requests held while one is being answered; past this the socket is not read. */
+    /** Codec messages held while a request is answered; past this the socket is not read. */
     static final int MAX_WAITING = 16;
-
-    private final HttpApp app;
-    private final ServingLoop loop;
-    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+    /** Bytes of a streamed body waiting for its reader before the socket is not read. */
+    static final int BODY_HIGH_WATER = 64 * 1024;
+    static final int BODY_LOW_WATER = 16 * 1024;
     /** How long a draining handler waits for the first request of a connection that sent none yet. */
-    static final java.time.Duration FIRST_REQUEST_GRACE = java.time.Duration.ofSeconds(1);
+    static final Duration FIRST_REQUEST_GRACE = Duration.ofSeconds(1);
 
-    private boolean answering;
+    private final HttpService service;
+    private final ServingLoop loop;
+    private final long maxBody;
+    private final ArrayDeque<HttpObject> inbound = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Call current;
     private long requestsSeen;
     private boolean closing;
+    private boolean readPaused;
 
-    public HttpExchangeHandler(HttpApp app, ServingLoop loop) {
-        this.app = app;
+    public HttpExchangeHandler(HttpService service, ServingLoop loop, long maxBody) {
+        this.service = service;
         this.loop = loop;
+        this.maxBody = maxBody;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest request) || closing) {
+        if (!(msg instanceof HttpObject object) || closing) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        waiting.add(request);
-        requestsSeen++;
-        if (waiting.size() >= MAX_WAITING) {
-            ctx.channel().config().setAutoRead(false);
+        inbound.add(object);
+        process();
+    }
+
+    /** Moves the codec's messages into calls for as long as the current call can take them. */
+    private void process() {
+        while (!closing) {
+            if (current == null) {
+                HttpObject next = inbound.poll();
+                if (next == null) {
+                    break;
+                }
+                if (next instanceof HttpRequest head) {
+                    begin(head);
+                } else {
+                    // The rest of a body that was refused or left unread: dropped.
+                    ReferenceCountUtil.release(next);
+                }
+            } else if (!current.bodyComplete && inbound.peek() instanceof HttpContent content) {
+                inbound.poll();
+                current.content(content);
+            } else {
+                break;
+            }
         }
-        if (!answering) {
-            answerNext(ctx);
+        updateReading();
+    }
+
+    private void begin(HttpRequest head) {
+        requestsSeen++;
+        loop.counters().requestStarted();
+        Call call = new Call(head);
+        current = call;
+        if (!head.decoderResult().isSuccess()) {
+            HttpResponseStatus status = statusFor(head.decoderResult().cause());
+            ReferenceCountUtil.release(head);
+            call.bodyComplete = true;
+            call.reject(status);
+            return;
+        }
+        long declared;
+        try {
+            declared = HttpUtil.getContentLength(head, -1L);
+        } catch (NumberFormatException e) {
+            call.reject(HttpResponseStatus.BAD_REQUEST);
+            return;
+        }
+        if (declared > maxBody) {
+            // Answered without reading the body; what follows it on the connection cannot be found.
+            call.reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+            return;
+        }
+        if (unsupportedExpectation(head)) {
+            call.reject(HttpResponseStatus.EXPECTATION_FAILED);
+            return;
+        }
+        try {
+            call.mode = service.bodyMode(head);
+        } catch (RuntimeException e) {
+            call.fail(e);
+            return;
+        }
+        // RFC 9110 §10.1.1: an HTTP/1.0 client never gets a 100 (Continue).
+        if (HttpUtil.is100ContinueExpected(head) && head.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER));
+        }
+        if (call.mode == HttpService.BodyMode.STREAM) {
+            call.stream = new RequestBody(BODY_LOW_WATER, () -> loop.loop().execute(this::updateReading));
+            call.dispatch();
+        }
+    }
+
+    /** Reads the socket only while the waiting messages and the streamed body stay under their marks. */
+    private void updateReading() {
+        if (closing) {
+            return;
+        }
+        boolean pause = inbound.size() >= MAX_WAITING
+                || (current != null && current.stream != null && current.stream.buffered() > BODY_HIGH_WATER);
+        if (pause != readPaused) {
+            readPaused = pause;
+            ctx.channel().config().setAutoRead(!pause);
         }
     }
 
     /**
-     * Closes the connection now if it is between requests, else after the current response.
+     * The handler drains: a connection between requests closes now; one with a request in
+     * flight closes after its response ({@code Connection: close}).
      *
      * <p>A connection that has not sent its first request yet is not "between requests": its
      * client has just connected and is about to send one (it may have been accepted a moment
      * before the handler stopped accepting). Closing it would fail that request, so it gets
      * {@link #FIRST_REQUEST_GRACE} to send it, and is answered with {@code Connection: close}.
      */
-    public void drain(ChannelHandlerContext ctx) {
-        if (answering || !waiting.isEmpty()) {
+    private void drain() {
+        if (current != null || !inbound.isEmpty()) {
             return;
         }
         if (requestsSeen > 0) {
-            closeNow(ctx);
+            closeNow();
             return;
         }
         ctx.executor().schedule(() -> {
             if (requestsSeen == 0) {
-                closeNow(ctx);
+                closeNow();
             }
-        }, FIRST_REQUEST_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, FIRST_REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == Drain.INSTANCE) {
+            drain();
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
-            if (!answering && waiting.isEmpty()) {
-                closeNow(ctx);
+            if (current == null && inbound.isEmpty()) {
+                closeNow();
             }
             return;
         }
@@ -111,7 +224,10 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        releaseWaiting();
+        releaseInbound();
+        if (current != null) {
+            current.abort();
+        }
         ctx.fireChannelInactive();
     }
 
@@ -119,99 +235,35 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Connection resets and the like: nothing to answer, the connection is gone.
         LOG.log(System.Logger.Level.DEBUG, "connection error: {0}", cause.toString());
-        closeNow(ctx);
+        closeNow();
     }
 
-    private void answerNext(ChannelHandlerContext ctx) {
-        FullHttpRequest request = waiting.poll();
-        if (request == null) {
-            if (!ctx.channel().config().isAutoRead()) {
-                ctx.channel().config().setAutoRead(true);
-            }
-            if (loop.draining()) {
-                closeNow(ctx);
-            }
+    /** The current call is over: its response is out and its body read or dropped. */
+    private void finished(Call call) {
+        if (current != call) {
             return;
         }
-        answering = true;
-        loop.counters().requestStarted();
-        HttpVersion version = request.protocolVersion();
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (!request.decoderResult().isSuccess()) {
-            HttpResponseStatus status = statusFor(request.decoderResult().cause());
-            request.release();
-            respond(ctx, Response.text(status.code(), status.reasonPhrase() + "\n"), HttpVersion.HTTP_1_1, false);
+        current = null;
+        if (call.closeAfter || !call.keptAlive) {
+            closeNow();
             return;
         }
-        CompletionStage<Response> answer;
-        try {
-            answer = app.handle(toRequest(request), loop);
-        } catch (RuntimeException | Error e) {
-            answer = CompletableFuture.failedFuture(e);
-        } finally {
-            request.release();
+        process();
+        if (current == null && inbound.isEmpty() && loop.draining()) {
+            closeNow();
         }
-        if (answer instanceof CompletableFuture<Response> done && done.isDone() && !done.isCompletedExceptionally()) {
-            respond(ctx, done.join(), version, keepAlive);
-            return;
-        }
-        answer.whenComplete((response, error) -> {
-            Response r = error == null && response != null ? response : internalError(error);
-            if (ctx.executor().inEventLoop()) {
-                respond(ctx, r, version, keepAlive);
-            } else {
-                ctx.executor().execute(() -> respond(ctx, r, version, keepAlive));
-            }
-        });
     }
 
-    private static Request toRequest(FullHttpRequest request) {
-        HttpHeaders headers = request.headers();
-        // HEAD is served as GET; HttpServerCodec remembers the method and sends no body.
-        String method = request.method() == HttpMethod.HEAD ? "GET" : request.method().name();
-        byte[] body = request.content().isReadable() ? ByteBufUtil.getBytes(request.content()) : EMPTY;
-        return new Request(method, request.uri(), headers::get, body);
-    }
-
-    private static final byte[] EMPTY = new byte[0];
-
-    private void respond(ChannelHandlerContext ctx, Response response, HttpVersion version, boolean keepAliveAsked) {
-        boolean keepAlive = keepAliveAsked && !loop.draining() && !closing;
-        FullHttpResponse out = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(response.status()),
-                Unpooled.wrappedBuffer(response.body()));
-        HttpHeaders headers = out.headers();
-        headers.set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
-        headers.set(HttpHeaderNames.DATE, HttpDate.now());
-        for (Map.Entry<String, String> h : response.headers().entrySet()) {
-            headers.set(h.getKey(), h.getValue());
-        }
-        if (!keepAlive) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (version == HttpVersion.HTTP_1_0) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        ctx.writeAndFlush(out).addListener(written -> {
-            loop.counters().requestFinished();
-            answering = false;
-            if (!keepAlive || !written.isSuccess()) {
-                closeNow(ctx);
-            } else {
-                answerNext(ctx);
-            }
-        });
-    }
-
-    private void closeNow(ChannelHandlerContext ctx) {
+    private void closeNow() {
         closing = true;
-        releaseWaiting();
+        releaseInbound();
         ctx.close();
     }
 
-    private void releaseWaiting() {
-        FullHttpRequest r;
-        while ((r = waiting.poll()) != null) {
-            r.release();
+    private void releaseInbound() {
+        HttpObject o;
+        while ((o = inbound.poll()) != null) {
+            ReferenceCountUtil.release(o);
         }
     }
 
@@ -228,8 +280,403 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         return HttpResponseStatus.BAD_REQUEST;
     }
 
-    private static Response internalError(Throwable error) {
-        LOG.log(System.Logger.Level.ERROR, "application failed", error);
-        return Response.text(500, "Internal Server Error\n");
+    static boolean isTooLarge(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof BodyTooLargeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One request and its response. Fields without comment are touched on the loop only; the
+     * answering methods may be called from any thread and hop to the loop.
+     */
+    private final class Call implements HttpCall, ResponseBody.Sink {
+        private final HttpRequest head;
+        private final HttpVersion version;
+        private final boolean keepAliveAsked;
+        private final AtomicBoolean answered = new AtomicBoolean();
+        HttpService.BodyMode mode = HttpService.BodyMode.WHOLE;
+        RequestBody stream;
+        private CompositeByteBuf whole;
+        private long received;
+        private boolean dispatched;
+        boolean bodyComplete;
+        /** The connection cannot carry another request after this one. */
+        boolean closeAfter;
+        /** Whether the response said keep-alive. */
+        boolean keptAlive;
+        private boolean responseDone;
+        private boolean over;
+
+        Call(HttpRequest head) {
+            this.head = head;
+            this.version = head.decoderResult().isSuccess() ? head.protocolVersion() : HttpVersion.HTTP_1_1;
+            this.keepAliveAsked = head.decoderResult().isSuccess() && HttpUtil.isKeepAlive(head);
+        }
+
+        // ---- the request, on the loop ----
+
+        void content(HttpContent content) {
+            ByteBuf bytes = content.content();
+            boolean last = content instanceof LastHttpContent;
+            boolean malformed = !content.decoderResult().isSuccess();
+            received += bytes.readableBytes();
+            if (malformed) {
+                content.release();
+                closeAfter = true;
+                if (stream != null) {
+                    stream.fail(new IOException("malformed request body"), false);
+                } else if (!dispatched) {
+                    reject(HttpResponseStatus.BAD_REQUEST);
+                }
+            } else if (received > maxBody) {
+                content.release();
+                overLimit();
+            } else if (dispatched && stream == null || closeAfter && !dispatched) {
+                content.release();
+            } else if (stream != null) {
+                stream.offer(bytes.retain());
+                content.release();
+            } else if (bytes.isReadable()) {
+                if (whole == null) {
+                    whole = ctx.alloc().compositeBuffer(64);
+                }
+                whole.addComponent(true, bytes.retain());
+                content.release();
+            } else {
+                content.release();
+            }
+            if (last) {
+                bodyComplete = true;
+                if (stream != null) {
+                    stream.end();
+                } else if (!dispatched && !closeAfter) {
+                    dispatch();
+                }
+                maybeOver();
+            }
+        }
+
+        /** More than {@code --max-body}: 413 in its turn, and the rest of the connection is dropped. */
+        private void overLimit() {
+            if (closeAfter) {
+                return;
+            }
+            closeAfter = true;
+            if (stream != null) {
+                stream.fail(new BodyTooLargeException(maxBody), false);
+            } else if (!dispatched) {
+                reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+            }
+            maybeOver();
+        }
+
+        void dispatch() {
+            dispatched = true;
+            try {
+                service.serve(this);
+            } catch (Throwable e) {
+                fail(e);
+            }
+        }
+
+        /** Answers with an error status without calling the service; the connection closes after it. */
+        void reject(HttpResponseStatus status) {
+            closeAfter = true;
+            if (answered.compareAndSet(false, true)) {
+                writeFull(status(status), Unpooled.copiedBuffer(status.reasonPhrase() + "\n", StandardCharsets.US_ASCII));
+            }
+        }
+
+        /** The connection closed before the call was over. */
+        void abort() {
+            if (stream != null) {
+                stream.fail(new IOException("the client closed the connection"), true);
+            }
+            responseDone = true;
+            bodyComplete = true;
+            maybeOver();
+        }
+
+        // ---- HttpCall ----
+
+        @Override
+        public HttpRequest head() {
+            return head;
+        }
+
+        @Override
+        public SocketAddress remoteAddress() {
+            return ctx.channel().remoteAddress();
+        }
+
+        @Override
+        public SocketAddress localAddress() {
+            return ctx.channel().localAddress();
+        }
+
+        @Override
+        public EventLoop loop() {
+            return ctx.channel().eventLoop();
+        }
+
+        @Override
+        public HandlerContext handler() {
+            return loop.handler();
+        }
+
+        @Override
+        public long maxBody() {
+            return maxBody;
+        }
+
+        @Override
+        public ByteBuf body() {
+            if (mode != HttpService.BodyMode.WHOLE) {
+                throw new IllegalStateException("the body of this call is streamed");
+            }
+            return whole != null ? whole : Unpooled.EMPTY_BUFFER;
+        }
+
+        @Override
+        public InputStream bodyStream() {
+            if (stream == null) {
+                throw new IllegalStateException("the body of this call was received whole");
+            }
+            return stream;
+        }
+
+        @Override
+        public boolean answered() {
+            return answered.get();
+        }
+
+        @Override
+        public void respond(HttpResponse response, ByteBuf body) {
+            claim(body);
+            onLoop(() -> writeFull(response, body));
+        }
+
+        @Override
+        public void respondFile(HttpResponse response, FileChannel file, long offset, long length) {
+            if (!answered.compareAndSet(false, true)) {
+                closeQuietly(file);
+                throw new IllegalStateException("this call was answered already");
+            }
+            onLoop(() -> {
+                if (!prepare(response, length)) {
+                    closeQuietly(file);
+                    return;
+                }
+                ctx.write(response);
+                if (sendsBody(response)) {
+                    ctx.write(new DefaultFileRegion(file, offset, length));
+                } else {
+                    closeQuietly(file);
+                }
+                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(this::written);
+            });
+        }
+
+        @Override
+        public OutputStream respondStreaming(HttpResponse response, long length) {
+            if (ctx.executor().inEventLoop()) {
+                throw new IllegalStateException("a streamed response blocks: write it from another thread");
+            }
+            if (!answered.compareAndSet(false, true)) {
+                throw new IllegalStateException("this call was answered already");
+            }
+            boolean discard = head.method().equals(HttpMethod.HEAD) || !bodyAllowed(response.status());
+            onLoop(() -> {
+                if (prepare(response, length)) {
+                    ctx.writeAndFlush(response);
+                }
+            });
+            return new ResponseBody(this, length, discard);
+        }
+
+        @Override
+        public void fail(Throwable cause) {
+            if (answered.compareAndSet(false, true)) {
+                if (isTooLarge(cause)) {
+                    HttpResponseStatus status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+                    onLoop(() -> {
+                        closeAfter = true;
+                        writeFull(status(status), Unpooled.copiedBuffer("Content Too Large\n", StandardCharsets.US_ASCII));
+                    });
+                    return;
+                }
+                LOG.log(System.Logger.Level.ERROR, "application failed on " + head.method() + " " + head.uri(), cause);
+                onLoop(() -> writeFull(status(HttpResponseStatus.INTERNAL_SERVER_ERROR),
+                        Unpooled.copiedBuffer("Internal Server Error\n", StandardCharsets.US_ASCII)));
+                return;
+            }
+            // An I/O error after the response began is most often the client going away.
+            boolean io = cause instanceof IOException || cause instanceof UncheckedIOException;
+            LOG.log(io ? System.Logger.Level.DEBUG : System.Logger.Level.ERROR, "application failed on "
+                    + head.method() + " " + head.uri() + " after its response began: connection cut", cause);
+            onLoop(this::cut);
+        }
+
+        // ---- ResponseBody.Sink, from the writer's thread ----
+
+        @Override
+        public void chunk(ByteBuf bytes, java.util.function.Consumer<Boolean> sent) {
+            onLoop(() -> {
+                if (closing || responseDone) {
+                    bytes.release();
+                    sent.accept(false);
+                    return;
+                }
+                ctx.writeAndFlush(new DefaultHttpContent(bytes)).addListener(f -> sent.accept(f.isSuccess()));
+            });
+        }
+
+        @Override
+        public void end() {
+            onLoop(() -> {
+                if (!closing && !responseDone) {
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(this::written);
+                }
+            });
+        }
+
+        @Override
+        public void cut() {
+            onLoop(() -> {
+                closeAfter = true;
+                responseDone = true;
+                bodyComplete = true;
+                closeNow();
+                maybeOver();
+            });
+        }
+
+        // ---- writing, on the loop ----
+
+        private void claim(ByteBuf body) {
+            if (!answered.compareAndSet(false, true)) {
+                body.release();
+                throw new IllegalStateException("this call was answered already");
+            }
+        }
+
+        private void writeFull(HttpResponse response, ByteBuf body) {
+            if (!prepare(response, body.readableBytes())) {
+                body.release();
+                return;
+            }
+            ByteBuf content = sendsBody(response) ? body : releaseAndEmpty(body);
+            ctx.writeAndFlush(new DefaultFullHttpResponse(response.protocolVersion(), response.status(), content,
+                    response.headers(), EmptyHttpHeaders.INSTANCE)).addListener(this::written);
+        }
+
+        /**
+         * Sets what the pipeline owns in the head: version, Date, framing and Connection. Returns
+         * false when the connection is gone and nothing should be written.
+         */
+        private boolean prepare(HttpResponse response, long length) {
+            if (closing) {
+                responseDone = true;
+                maybeOver();
+                return false;
+            }
+            response.setProtocolVersion(version);
+            HttpHeaders headers = response.headers();
+            headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            headers.remove(HttpHeaderNames.CONNECTION);
+            headers.set(HttpHeaderNames.DATE, HttpDate.now());
+            if (bodyAllowed(response.status())) {
+                if (length >= 0) {
+                    headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
+                } else if (version.equals(HttpVersion.HTTP_1_1)) {
+                    headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                } else if (!head.method().equals(HttpMethod.HEAD)) {
+                    // HTTP/1.0 has no chunks: the end of the connection ends the body (RFC 9112 §6.3).
+                    closeAfter = true;
+                }
+            }
+            keptAlive = keepAliveAsked && !closeAfter && !loop.draining();
+            if (!keptAlive) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            } else if (version.equals(HttpVersion.HTTP_1_0)) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            return true;
+        }
+
+        private boolean sendsBody(HttpResponse response) {
+            return !head.method().equals(HttpMethod.HEAD) && bodyAllowed(response.status());
+        }
+
+        private void written(io.netty.util.concurrent.Future<? super Void> f) {
+            responseDone = true;
+            if (!f.isSuccess()) {
+                closeAfter = true;
+                closeNow();
+            }
+            if (stream != null) {
+                // What the service left unread is dropped as it comes.
+                stream.close();
+            }
+            maybeOver();
+        }
+
+        private void maybeOver() {
+            if (over || !responseDone || !(bodyComplete || closeAfter)) {
+                return;
+            }
+            over = true;
+            if (whole != null) {
+                whole.release();
+                whole = null;
+            }
+            loop.counters().requestFinished();
+            finished(this);
+        }
+
+        private void onLoop(Runnable task) {
+            if (ctx.executor().inEventLoop()) {
+                task.run();
+            } else {
+                ctx.executor().execute(task);
+            }
+        }
+
+        private HttpResponse status(HttpResponseStatus status) {
+            HttpResponse response = new DefaultHttpResponse(version, status);
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            return response;
+        }
+    }
+
+    /** RFC 9110 §10.1.1: 100-continue is the only expectation defined; any other gets 417 (HTTP/1.1 only). */
+    static boolean unsupportedExpectation(HttpRequest head) {
+        String expect = head.headers().get(HttpHeaderNames.EXPECT);
+        return expect != null && head.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.strip());
+    }
+
+    /** RFC 9110 §6.4.1: 1xx, 204 and 304 responses never carry content. */
+    static boolean bodyAllowed(HttpResponseStatus status) {
+        int code = status.code();
+        return code >= 200 && code != 204 && code != 304;
+    }
+
+    private static ByteBuf releaseAndEmpty(ByteBuf body) {
+        body.release();
+        return Unpooled.EMPTY_BUFFER;
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // Nothing was sent from it.
+        }
     }
 }

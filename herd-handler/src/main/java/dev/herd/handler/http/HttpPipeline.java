@@ -1,6 +1,5 @@
 package dev.herd.handler.http;
 
-import dev.herd.handler.api.HttpApp;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -15,12 +14,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code idle}: {@link IdleStateHandler}, fires when the connection has been silent for the
  *       keep-alive timeout (the exchange handler closes it if no request is in flight);</li>
  *   <li>{@code codec}: {@link HttpServerCodec} with the request-line and header limits;</li>
- *   <li>{@code aggregator}: {@link BodyAggregator}, whole bodies up to the body limit (413 past
- *       it, for chunked bodies too, answered in request order by the exchange handler);</li>
- *   <li>{@code exchange}: {@link HttpExchangeHandler}, the application and keep-alive.</li>
+ *   <li>{@code exchange}: {@link HttpExchangeHandler}: requests become calls of the
+ *       {@link HttpService}, bodies whole (413 past the limit, chunked too) or streamed, responses
+ *       framed and kept in order.</li>
  * </ol>
  */
-public record HttpPipeline(HttpApp app, int maxInitialLine, int maxHeaderSize, int maxBody, Duration keepAlive) {
+public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeaderSize, long maxBody,
+                           Duration keepAlive) {
 
     public void configure(Channel channel, ServingLoop loop) {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
@@ -29,7 +29,6 @@ public record HttpPipeline(HttpApp app, int maxInitialLine, int maxHeaderSize, i
         channel.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, keepAlive.toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("codec", new HttpServerCodec(decoder))
-                .addLast("aggregator", new BodyAggregator(maxBody))
-                .addLast("exchange", new HttpExchangeHandler(app, loop));
+                .addLast("exchange", new HttpExchangeHandler(service, loop, maxBody));
     }
 }

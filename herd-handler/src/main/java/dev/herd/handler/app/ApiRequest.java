@@ -1,0 +1,134 @@
+package dev.herd.handler.app;
+
+import dev.herd.api.HandlerContext;
+import dev.herd.api.Headers;
+import dev.herd.api.Request;
+import dev.herd.handler.http.HttpCall;
+import dev.herd.handler.http.HttpService;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/** The API's {@link Request} over one {@link HttpCall}. */
+final class ApiRequest implements Request {
+    private final HttpCall call;
+    private final HttpService.BodyMode mode;
+    private Headers headers;
+    private byte[] body;
+    private boolean streamTaken;
+
+    ApiRequest(HttpCall call, HttpService.BodyMode mode) {
+        this.call = call;
+        this.mode = mode;
+    }
+
+    private HttpRequest head() {
+        return call.head();
+    }
+
+    @Override
+    public String method() {
+        return head().method().name();
+    }
+
+    @Override
+    public String target() {
+        return head().uri();
+    }
+
+    @Override
+    public String version() {
+        return head().protocolVersion().text();
+    }
+
+    @Override
+    public Headers headers() {
+        if (headers == null) {
+            headers = new NettyHeaders(head().headers());
+        }
+        return headers;
+    }
+
+    @Override
+    public long contentLength() {
+        if (HttpUtil.isTransferEncodingChunked(head())) {
+            return -1;
+        }
+        return Math.max(0, HttpUtil.getContentLength(head(), 0L));
+    }
+
+    @Override
+    public byte[] body() {
+        if (body == null) {
+            if (mode == HttpService.BodyMode.WHOLE) {
+                body = ByteBufUtil.getBytes(call.body());
+            } else {
+                if (streamTaken) {
+                    throw new IllegalStateException("the body was read as a stream already");
+                }
+                streamTaken = true;
+                try (InputStream in = call.bodyStream()) {
+                    body = in.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the request body: " + e.getMessage(), e);
+                }
+            }
+        }
+        return body;
+    }
+
+    @Override
+    public InputStream bodyStream() {
+        if (mode == HttpService.BodyMode.WHOLE || body != null) {
+            return new ByteArrayInputStream(body());
+        }
+        if (streamTaken) {
+            throw new IllegalStateException("the body was read already");
+        }
+        streamTaken = true;
+        return call.bodyStream();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return call.remoteAddress();
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return call.localAddress();
+    }
+
+    @Override
+    public HandlerContext handler() {
+        return call.handler();
+    }
+
+    @Override
+    public Executor executor() {
+        return call.loop();
+    }
+
+    @Override
+    public CompletionStage<Void> after(Duration delay) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        call.loop().schedule(() -> done.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS);
+        return done;
+    }
+
+    @Override
+    public String toString() {
+        return method() + " " + target();
+    }
+}

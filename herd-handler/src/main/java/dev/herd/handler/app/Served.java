@@ -1,0 +1,63 @@
+package dev.herd.handler.app;
+
+import dev.herd.api.App;
+import dev.herd.api.HandlerContext;
+import dev.herd.config.Config;
+import dev.herd.config.Settings;
+import dev.herd.handler.demo.DemoApp;
+import dev.herd.handler.http.HttpService;
+
+import java.util.Optional;
+
+/**
+ * What a handler serves, made at boot from its settings: the HTTP service (an application through
+ * the herd API, possibly beside static files, or an unmodified JDK HttpServer program), the class
+ * loader its code runs with, and the application whose stop hook runs when the handler drains.
+ *
+ * @param http   the service of the HTTP pipeline
+ * @param loader the application's class loader (herd's own for the built-in applications)
+ * @param app    the application with lifecycle hooks, if there is one
+ */
+public record Served(HttpService http, ClassLoader loader, Optional<App> app) {
+    private static final System.Logger LOG = System.getLogger(Served.class.getName());
+
+    /**
+     * Loads, creates and starts what {@code config} names. Every failure is a {@link BootFailure}
+     * whose message is the one line that says what is wrong.
+     */
+    public static Served boot(Config config, HandlerContext context) throws BootFailure {
+        String name = config.get(Settings.APP).strip();
+        if (name.isEmpty()) {
+            throw new BootFailure("nothing to serve: give --app, --main or --static");
+        }
+        App app;
+        ClassLoader loader;
+        if (name.equals("demo")) {
+            app = new DemoApp();
+            loader = Served.class.getClassLoader();
+        } else {
+            loader = AppClassLoader.of(config.get(Settings.CLASSPATH));
+            app = Applications.instantiate(loader, name, config.text(Settings.CLASSPATH));
+        }
+        // The form is checked before the start hook runs: a TCP application under HTTP opens nothing.
+        HttpService http = ApiHttpService.of(app, loader);
+        Applications.start(app, context, loader);
+        return new Served(http, loader, Optional.of(app));
+    }
+
+    /** Runs the application's stop hook: the handler drains. A failure is logged, not thrown. */
+    public void stop(HandlerContext context) {
+        http.drain();
+        app.ifPresent(a -> {
+            ClassLoader previous = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(loader);
+            try {
+                a.stop(context);
+            } catch (Exception | LinkageError e) {
+                LOG.log(System.Logger.Level.ERROR, "application " + a.getClass().getName() + ": its stop hook failed", e);
+            } finally {
+                Thread.currentThread().setContextClassLoader(previous);
+            }
+        });
+    }
+}
