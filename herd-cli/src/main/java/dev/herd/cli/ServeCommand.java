@@ -32,8 +32,10 @@ final class ServeCommand implements Callable<Integer> {
                 .sortOptions(false);
         spec.addPositional(CommandLine.Model.PositionalParamSpec.builder()
                 .paramLabel("ARGS")
+                .index("0..*")
                 .arity("0..*")
-                .type(String.class)
+                .type(java.util.List.class)
+                .auxiliaryTypes(String.class)
                 .description("After '--': arguments passed to the application unchanged (its main(String[]) "
                         + "with --main, HandlerContext.args() with --app).")
                 .build());
