@@ -7,9 +7,16 @@
 #   bench/peers.sh                                   herd, herd-t1 and nginx, 3 repetitions
 #   REPS=1 DURATION=5 bench/peers.sh                 quick look
 #   PEERS="herd nginx uwsgi java-httpserver" bench/peers.sh
+#   PEERS="herd-api-loop herd-api-vt herd-demo-t1 herd-jdk jdk-program" bench/peers.sh   applications
 #
-# Peers added: herd = `herd serve --handlers 2` (defaults: 2 event loops per handler);
-# herd-t1 = `--handlers 2 --threads 1` (one loop per process, as nginx's 2 workers).
+# Peers added (each 2 handler processes):
+#   herd           `herd serve --handlers 2` (defaults: 2 event loops per handler), the demo app
+#   herd-t1        `--handlers 2 --threads 1` (one loop per process, as nginx's 2 workers)
+#   herd-api-loop  the herd API hello world (examples/hello HelloLoop) on the event loop, --threads 1
+#   herd-api-vt    the same on a virtual thread per request (HelloVirtual), --threads 1
+#   herd-demo-t1   the demo app, --threads 1: what herd-api-loop and herd-api-vt compare with
+#   herd-jdk       the unmodified JDK HttpServer program of examples/jdk-httpserver under herd, --threads 1
+#   jdk-program    that same program run by the JDK itself (one process, its default executor)
 # Every other knob of the harness (REPS DURATION CONNS EXTRA ...) works as its README says.
 # Load goes to 127.0.0.1 only and is bounded in time. Results: bench/results/<UTC stamp>/.
 set -euo pipefail
@@ -32,16 +39,33 @@ PEER_DESC[herd]='herd serve --handlers 2 (2 event loops each), admin off, demo a
 PEER_DESC[herd-t1]='herd serve --handlers 2 --threads 1, admin off, demo app'
 start_herd() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2; }
 start_herd_t1() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2 --threads 1; }
+EXAMPLES="$root/examples"
+PEER_DESC[herd-api-loop]='herd serve --handlers 2 --threads 1, herd API hello world on the event loop (examples/hello HelloLoop)'
+PEER_DESC[herd-api-vt]='herd serve --handlers 2 --threads 1, herd API hello world on virtual threads (examples/hello HelloVirtual)'
+PEER_DESC[herd-demo-t1]='herd serve --handlers 2 --threads 1, built-in demo app (the baseline of herd-api-*)'
+PEER_DESC[herd-jdk]='herd serve --handlers 2 --threads 1 --main: the unmodified JDK HttpServer program of examples/jdk-httpserver'
+PEER_DESC[jdk-program]='the same JDK HttpServer program run by java itself: one process, default executor'
+start_herd_api_loop() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2 --threads 1 \
+  --app dev.herd.examples.hello.HelloLoop --classpath "\$EXAMPLES/hello/target/hello.jar"; }
+start_herd_api_vt() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2 --threads 1 \
+  --app dev.herd.examples.hello.HelloVirtual --classpath "\$EXAMPLES/hello/target/hello.jar"; }
+start_herd_demo_t1() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2 --threads 1; }
+start_herd_jdk() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2 --threads 1 \
+  --main dev.herd.examples.jdkhttp.Main --classpath "\$EXAMPLES/jdk-httpserver/target/jdk-httpserver.jar" -- "\$1"; }
+start_jdk_program() { _launch "\$2" "$("$root/herd" java-home)/bin/java" -XX:+UseSerialGC -Xms16m -Xmx64m \
+  -cp "\$EXAMPLES/jdk-httpserver/target/jdk-httpserver.jar" dev.herd.examples.jdkhttp.Main "\$1"; }
 eval "original_\$(declare -f peer_available)"
 peer_available() {
   case \$1 in
-    herd | herd-t1) [ -x "\$HERD" ] || echo "herd launcher missing" ;;
+    herd | herd-t1 | herd-demo-t1) [ -x "\$HERD" ] || echo "herd launcher missing" ;;
+    herd-api-loop | herd-api-vt) [ -f "\$EXAMPLES/hello/target/hello.jar" ] || echo "examples/hello not built" ;;
+    herd-jdk | jdk-program) [ -f "\$EXAMPLES/jdk-httpserver/target/jdk-httpserver.jar" ] || echo "examples/jdk-httpserver not built" ;;
     *) original_peer_available "\$1" ;;
   esac
 }
 EOS
-sed -i 's/^ALL_PEERS="nginx/ALL_PEERS="herd herd-t1 nginx/' "$work/run.sh"
-grep -q '^ALL_PEERS="herd herd-t1 nginx' "$work/run.sh" || { echo "the peer harness changed: ALL_PEERS not found" >&2; exit 1; }
+sed -i 's/^ALL_PEERS="nginx/ALL_PEERS="herd herd-t1 herd-api-loop herd-api-vt herd-demo-t1 herd-jdk jdk-program nginx/' "$work/run.sh"
+grep -q '^ALL_PEERS="herd herd-t1 herd-api-loop' "$work/run.sh" || { echo "the peer harness changed: ALL_PEERS not found" >&2; exit 1; }
 
 export OUT="${OUT:-$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 export PEERS="${PEERS:-herd herd-t1 nginx}"
