@@ -219,6 +219,11 @@ public final class Settings {
                         + "' is not a readable jar or directory");
             }
         }
+        if (config.get(STATIC).map(m -> m.prefix().isEmpty()).orElse(false) && (config.isSet(APP) || main)) {
+            throw new IllegalArgumentException("--static " + config.get(STATIC).get().dir() + " would answer every path,"
+                    + " leaving the application none: mount the files under a prefix, e.g. --static /assets="
+                    + config.get(STATIC).get().dir());
+        }
         config.get(STATIC).ifPresent(mount -> {
             if (!java.nio.file.Files.isDirectory(mount.dir())) {
                 throw new IllegalArgumentException("invalid value for --static: '" + mount.dir() + "' is not a directory");

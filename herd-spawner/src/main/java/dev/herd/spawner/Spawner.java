@@ -503,6 +503,11 @@ public final class Spawner {
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         // Socket activation was meant for the spawner; the handler gets the socket as fd 0.
         builder.environment().keySet().removeAll(List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"));
+        // Under the C locale a JVM cannot name files outside ASCII (sun.jnu.encoding follows the
+        // locale, and no flag changes it): static files with such names would be unreachable.
+        if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
+            builder.environment().put("LC_ALL", "C.UTF-8");
+        }
         Process process;
         try {
             process = builder.start();

@@ -4,7 +4,9 @@ import dev.herd.api.App;
 import dev.herd.api.HandlerContext;
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
+import dev.herd.config.StaticMount;
 import dev.herd.handler.demo.DemoApp;
+import dev.herd.handler.files.MountedService;
 import dev.herd.handler.http.HttpService;
 
 import java.util.Optional;
@@ -26,9 +28,30 @@ public record Served(HttpService http, ClassLoader loader, Optional<App> app) {
      * whose message is the one line that says what is wrong.
      */
     public static Served boot(Config config, HandlerContext context) throws BootFailure {
+        Served application = application(config, context);
+        Optional<StaticMount> mount = config.get(Settings.STATIC);
+        if (mount.isEmpty()) {
+            if (application == null) {
+                throw new BootFailure("nothing to serve: give --app, --main or --static");
+            }
+            return application;
+        }
+        HttpService http;
+        try {
+            http = MountedService.of(mount.get(), config.get(Settings.STATIC_INDEX), config.get(Settings.STATIC_LISTING),
+                    Optional.ofNullable(application).map(Served::http));
+        } catch (IllegalArgumentException e) {
+            throw new BootFailure(e.getMessage());
+        }
+        return application == null ? new Served(http, Served.class.getClassLoader(), Optional.empty())
+                : new Served(http, application.loader(), application.app());
+    }
+
+    /** The application of {@code --app}, created and started; null when only files are served. */
+    private static Served application(Config config, HandlerContext context) throws BootFailure {
         String name = config.get(Settings.APP).strip();
         if (name.isEmpty()) {
-            throw new BootFailure("nothing to serve: give --app, --main or --static");
+            return null;
         }
         App app;
         ClassLoader loader;

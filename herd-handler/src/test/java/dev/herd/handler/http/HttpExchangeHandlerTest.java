@@ -163,7 +163,7 @@ class HttpExchangeHandlerTest {
 
         String raw = drainOutbound(ch);
 
-        assertThat(raw).containsPattern("(?i)\r\ndate: \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n");
+        assertThat(raw).containsPattern("(?i)\r\ndate: \\w{3}, \\d{2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n");
         assertFalse(ch.finishAndReleaseAll());
     }
 
