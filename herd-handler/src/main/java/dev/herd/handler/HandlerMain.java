@@ -78,7 +78,7 @@ public final class HandlerMain {
         Handler handler;
         try {
             var socket = Handler.inheritedSocket();
-            Served served = Served.boot(config, context);
+            Served served = Served.boot(config, context, socket.getLocalAddress());
             handler = Handler.start(config, socket, context, served);
         } catch (BootFailure e) {
             bootFailed(e);

@@ -8,7 +8,9 @@ import dev.herd.config.StaticMount;
 import dev.herd.handler.demo.DemoApp;
 import dev.herd.handler.files.MountedService;
 import dev.herd.handler.http.HttpService;
+import dev.herd.handler.jdk.JdkProgram;
 
+import java.net.SocketAddress;
 import java.util.Optional;
 
 /**
@@ -27,8 +29,9 @@ public record Served(HttpService http, ClassLoader loader, Optional<App> app) {
      * Loads, creates and starts what {@code config} names. Every failure is a {@link BootFailure}
      * whose message is the one line that says what is wrong.
      */
-    public static Served boot(Config config, HandlerContext context) throws BootFailure {
-        Served application = application(config, context);
+    public static Served boot(Config config, HandlerContext context, SocketAddress listening) throws BootFailure {
+        Served application = config.get(Settings.MAIN).isPresent()
+                ? program(config, context, listening) : application(config, context);
         Optional<StaticMount> mount = config.get(Settings.STATIC);
         if (mount.isEmpty()) {
             if (application == null) {
@@ -45,6 +48,24 @@ public record Served(HttpService http, ClassLoader loader, Optional<App> app) {
         }
         return application == null ? new Served(http, Served.class.getClassLoader(), Optional.empty())
                 : new Served(http, application.loader(), application.app());
+    }
+
+    /** The unmodified JDK HttpServer program of {@code --main}, started: it has created and started its server. */
+    private static Served program(Config config, HandlerContext context, SocketAddress listening) throws BootFailure {
+        String mainClass = config.get(Settings.MAIN).orElseThrow();
+        ClassLoader loader = AppClassLoader.of(config.get(Settings.CLASSPATH));
+        try {
+            HttpService http = JdkProgram.start(loader, mainClass, context.args(), listening, context);
+            return new Served(http, loader, Optional.empty());
+        } catch (JdkProgram.BootException e) {
+            throw new BootFailure(e.getMessage(), isOwnFault(e) ? null : e.getCause());
+        }
+    }
+
+    /** A missing class or main is said in the line; an exception of the program's own deserves its stack trace. */
+    private static boolean isOwnFault(JdkProgram.BootException e) {
+        return e.getCause() == null || e.getCause() instanceof ClassNotFoundException
+                || e.getCause() instanceof NoSuchMethodException;
     }
 
     /** The application of {@code --app}, created and started; null when only files are served. */

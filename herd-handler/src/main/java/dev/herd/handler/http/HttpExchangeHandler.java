@@ -586,6 +586,15 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             }
             response.setProtocolVersion(version);
             HttpHeaders headers = response.headers();
+            boolean head = this.head.method().equals(HttpMethod.HEAD);
+            if (head && length == 0) {
+                // A HEAD answer has no body to measure: the length the service declared is the one
+                // its GET would have had (RFC 9110 §9.3.2).
+                length = declaredLength(headers);
+            }
+            if (headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
+                closeAfter = true;
+            }
             headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             headers.remove(HttpHeaderNames.CONNECTION);
@@ -595,7 +604,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
                     headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
                 } else if (version.equals(HttpVersion.HTTP_1_1)) {
                     headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-                } else if (!head.method().equals(HttpMethod.HEAD)) {
+                } else if (!head) {
                     // HTTP/1.0 has no chunks: the end of the connection ends the body (RFC 9112 §6.3).
                     closeAfter = true;
                 }
@@ -651,6 +660,19 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             HttpResponse response = new DefaultHttpResponse(version, status);
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
             return response;
+        }
+    }
+
+    /** The service's own Content-Length, 0 when it gave none or an invalid one. */
+    private static long declaredLength(HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(value.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

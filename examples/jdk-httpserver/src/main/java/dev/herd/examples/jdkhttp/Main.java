@@ -81,6 +81,12 @@ public final class Main {
         try (exchange) {
             if (isExactly(exchange, "/")) {
                 exchange.getResponseHeaders().set("Content-Type", TEXT);
+                if (exchange.getRequestMethod().equals("HEAD")) {
+                    // The JDK wants a HEAD answer's length in the headers and -1 here: it sends no body.
+                    exchange.getResponseHeaders().set("Content-Length", String.valueOf(HELLO.length));
+                    exchange.sendResponseHeaders(200, -1);
+                    return;
+                }
                 exchange.sendResponseHeaders(200, HELLO.length);
                 exchange.getResponseBody().write(HELLO);
             }
