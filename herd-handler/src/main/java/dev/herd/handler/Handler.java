@@ -6,6 +6,7 @@ import dev.herd.config.Settings;
 import dev.herd.handler.accept.AcceptHandle;
 import dev.herd.api.HandlerContext;
 import dev.herd.handler.app.Served;
+import dev.herd.handler.http.ClassWarmup;
 import dev.herd.handler.http.HttpPipeline;
 import dev.herd.handler.http.ServingLoop;
 import dev.herd.os.ExitCode;
@@ -111,6 +112,7 @@ final class Handler {
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),
                 config.get(Settings.MAX_BODY),
                 config.get(Settings.KEEPALIVE_TIMEOUT));
+        ClassWarmup.run(pipeline, context);
         long heartbeat = config.get(HandlerSettings.HEARTBEAT).toNanos();
         boolean standby = config.get(HandlerSettings.STANDBY);
         handler.activated.set(!standby);

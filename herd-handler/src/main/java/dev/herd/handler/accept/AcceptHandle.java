@@ -33,6 +33,12 @@ public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocke
 
     private static final System.Logger LOG = System.getLogger(AcceptHandle.class.getName());
 
+    static {
+        // The failure path runs when no descriptor is left, and loading a class can need one (a
+        // class file to open): what it uses is loaded now, or its first EMFILE would fail for good.
+        AcceptFailure.classify(new IOException("too many open files"));
+    }
+
     private final IoEventLoop loop;
     private final Scoreboard.LoopWriter counters;
     private final Consumer<SocketChannel> serve;
