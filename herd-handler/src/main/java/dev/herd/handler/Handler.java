@@ -8,6 +8,7 @@ import dev.herd.handler.api.HttpApp;
 import dev.herd.handler.http.HttpExchangeHandler;
 import dev.herd.handler.http.HttpPipeline;
 import dev.herd.handler.http.ServingLoop;
+import dev.herd.handler.tcp.TcpPipeline;
 import dev.herd.os.ExitCode;
 import dev.herd.os.Posix;
 import dev.herd.scoreboard.Scoreboard;
@@ -57,17 +58,21 @@ final class Handler {
     private volatile boolean orphaned;
     private final long spawnerPid;
     private final java.util.concurrent.atomic.AtomicBoolean activated = new java.util.concurrent.atomic.AtomicBoolean();
+    /** --protocol tcp: serves every connection instead of HTTP; null under --protocol http. */
+    private final TcpPipeline tcp;
 
     private Handler(MultiThreadIoEventLoopGroup group, Scoreboard scoreboard, Scoreboard.SlotWriter slot,
-                    Duration gracefulTimeout, long spawnerPid) {
+                    Duration gracefulTimeout, long spawnerPid, TcpPipeline tcp) {
         this.spawnerPid = spawnerPid;
+        this.tcp = tcp;
         this.group = group;
         this.scoreboard = scoreboard;
         this.slot = slot;
         this.gracefulTimeout = gracefulTimeout;
     }
 
-    static Handler start(Config config, HttpApp app) throws IOException {
+    /** @param tcp the TCP application's pipeline under {@code --protocol tcp}, else null (HTTP) */
+    static Handler start(Config config, HttpApp app, TcpPipeline tcp) throws IOException {
         if (!(System.inheritedChannel() instanceof ServerSocketChannel socket)) {
             throw new IOException("standard input is not a listening socket: start handlers through the spawner");
         }
@@ -87,7 +92,7 @@ final class Handler {
                 (java.util.concurrent.ThreadFactory) r -> new FastThreadLocalThread(r, "loop-" + loopNumber.getAndIncrement()),
                 NioIoHandler.newFactory());
         Handler handler = new Handler(group, scoreboard, slot, config.get(Settings.GRACEFUL_TIMEOUT),
-                config.get(HandlerSettings.SPAWNER_PID));
+                config.get(HandlerSettings.SPAWNER_PID), tcp);
         HttpPipeline pipeline = new HttpPipeline(app,
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_INITIAL_LINE)),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),
@@ -147,7 +152,11 @@ final class Handler {
             serving.counters().connectionClosed();
             connections.remove(channel);
         });
-        pipeline.configure(channel, serving);
+        if (tcp != null) {
+            tcp.configure(channel, serving);
+        } else {
+            pipeline.configure(channel, serving);
+        }
         loop.register(channel).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.unsafe().closeForcibly();
@@ -194,7 +203,11 @@ final class Handler {
                 if (ctx != null) {
                     ((HttpExchangeHandler) ctx.handler()).drain(ctx);
                 }
+                channel.pipeline().fireUserEventTriggered(Drain.INSTANCE);
             });
+        }
+        if (tcp != null) {
+            tcp.stop();
         }
         long deadline = System.nanoTime() + grace.toNanos();
         boolean shortened = orphaned;

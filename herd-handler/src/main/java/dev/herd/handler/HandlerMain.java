@@ -2,7 +2,10 @@ package dev.herd.handler;
 
 import dev.herd.config.Config;
 import dev.herd.config.HandlerSettings;
+import dev.herd.config.Settings;
+import dev.herd.handler.app.BootFailure;
 import dev.herd.handler.demo.DemoApp;
+import dev.herd.handler.tcp.TcpPipeline;
 import dev.herd.os.ExitCode;
 import dev.herd.os.OsException;
 import dev.herd.os.Posix;
@@ -66,11 +69,25 @@ public final class HandlerMain {
             }
         });
 
+        // --protocol tcp: the application is loaded and started before the handler reports ready.
+        TcpPipeline tcp = null;
+        if (config.get(Settings.PROTOCOL) == Settings.Protocol.TCP) {
+            try {
+                tcp = TcpPipeline.boot(config);
+            } catch (BootFailure e) {
+                LOG.log(System.Logger.Level.ERROR, e.getMessage(), e.getCause());
+                System.exit(ExitCode.FAILURE.status());
+                return;
+            }
+        }
         Handler handler;
         try {
-            handler = Handler.start(config, new DemoApp());
+            handler = Handler.start(config, new DemoApp(), tcp);
         } catch (RuntimeException | java.io.IOException e) {
             LOG.log(System.Logger.Level.ERROR, "boot failed", e);
+            if (tcp != null) {
+                tcp.stop();
+            }
             System.exit(ExitCode.FAILURE.status());
             return;
         }
