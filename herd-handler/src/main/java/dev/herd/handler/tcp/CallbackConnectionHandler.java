@@ -7,6 +7,7 @@ import dev.herd.handler.http.ServingLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -19,6 +20,9 @@ import io.netty.util.ReferenceCountUtil;
  * the socket is not read either, so a client that pipelines requests without reading the answers
  * is slowed down by TCP instead of filling the handler's memory. An application that writes on its
  * own (a push) checks {@link dev.herd.api.TcpChannel#writable()}.
+ *
+ * <p>The channel must allow half-closure ({@code ChannelOption.ALLOW_HALF_CLOSURE}): when the
+ * client shuts down its side, what the application wrote until then is sent before the close.
  *
  * <p>Scoreboard: one request is one callback (open, data, drain, close, or a task of
  * {@code TcpChannel.executor()}), in flight while it runs: a loop is busy while it runs
@@ -93,6 +97,9 @@ final class CallbackConnectionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == Drain.INSTANCE) {
             drain(ctx);
+        } else if (evt instanceof ChannelInputShutdownEvent && channel != null) {
+            // The client sent all it will: the answers written so far still go out, then the connection ends.
+            channel.close();
         }
         ctx.fireUserEventTriggered(evt);
     }

@@ -84,10 +84,10 @@ public final class TcpPipeline {
 
     /** Builds the pipeline of an accepted connection, before it is registered with {@code loop}. */
     public void configure(Channel channel, ServingLoop loop) {
+        // A client that shuts down its side has not closed the connection: what it is owed still goes out.
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         switch (app) {
             case TcpApp blocking -> {
-                // A client that shuts down its side is the end of the input stream; the app may still answer.
-                channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 channel.pipeline().addLast("tcp", new BlockingConnectionHandler(blocking, loader, loop,
                         LoopTasks.of(loop.loop()), INPUT, OUTPUT));
             }

@@ -163,6 +163,19 @@ class CallbackConnectionHandlerTest {
     }
 
     @Test
+    void aClientThatShutsDownItsSideGetsWhatWasWrittenThenTheClose() {
+        EmbeddedChannel ch = channel(app);
+        ch.writeInbound(LoopFixture.ascii("later"));
+
+        ch.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+
+        assertThat(LoopFixture.readOutbound(ch)).isEqualTo("later");
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(events).endsWith("close");
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
     void readingStopsWhileTheClientDoesNotTakeWhatItIsSent() {
         EmbeddedChannel ch = channel(app);
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1024, 2048));
