@@ -7,6 +7,8 @@ import dev.herd.os.ExitCode;
 import dev.herd.os.Signal;
 import dev.herd.testkit.HerdProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,47 +49,37 @@ class TcpModeTest {
         return ((InetSocketAddress) herd.address()).getPort();
     }
 
-    @Test
-    void theEventStyleExampleAnswersRedisCliAndRedisBenchmark() {
+    /** Both styles: callbacks on the event loops (2 handlers), and virtual threads (1 handler, to keep it quick). */
+    @ParameterizedTest(name = "{0} with {1} handlers")
+    @CsvSource({ASYNC + ", 2, callbacks on the event loops", BLOCKING + ", 1, a virtual thread per connection"})
+    void theExampleAnswersRedisCliAndRedisBenchmark(String app, int handlers, String style) {
         RedisTools.require();
-        try (HerdProcess herd = redis("tcp-redis-async", ASYNC, "--handlers", "2")) {
-            herd.awaitReady(2);
-            speaksRedis(port(herd));
-            herd.awaitHandlers("every handler idle, requests counted", Duration.ofSeconds(10), s ->
+        try (HerdProcess herd = redis("tcp-" + app.substring(app.lastIndexOf('.') + 1), app,
+                "--handlers", Integer.toString(handlers))) {
+            herd.awaitReady(handlers);
+            assertThat(herd.output()).contains("serving TCP with " + app + " (" + style + ")");
+            int port = port(herd);
+            assertThat(RedisTools.cli(port, "PING").output().strip()).isEqualTo("PONG");
+            assertThat(RedisTools.cli(port, "ECHO", "hello herd").output().strip()).isEqualTo("hello herd");
+            assertThat(RedisTools.cli(port, "NOSUCHCOMMAND").output()).contains("ERR unknown command");
+            // One connection for both: each handler process has its own keyspace.
+            RedisTools.Result setGet = RedisTools.cliScript(port, "SET greeting hello\nGET greeting\nINCR n\nINCR n\n");
+            assertThat(setGet.output().lines().toList()).containsExactly("OK", "hello", "1", "2");
+
+            RedisTools.Result bench = RedisTools.benchmark(port, "-n", "2000", "-c", "10", "-t", "ping,set,get", "-q");
+            assertThat(bench.status()).as(bench.output()).isZero();
+            assertThat(bench.lines().stream().filter(l -> l.contains("requests per second"))
+                    .map(l -> l.substring(0, l.indexOf(':'))).toList())
+                    .as(bench.output()).containsExactly("PING_INLINE", "PING_MBULK", "SET", "GET");
+            assertThat(bench.output().toLowerCase(java.util.Locale.ROOT)).as(bench.output())
+                    .doesNotContain("error").doesNotContain("warning");
+
+            // Once the clients are gone, every loop is idle again, and the work was counted.
+            herd.awaitHandlers("every loop idle, requests counted", Duration.ofSeconds(10), s ->
                     s.path("handlers").findValues("in_flight").stream().allMatch(n -> n.asLong() == 0)
                             && s.path("handlers").findValues("requests").stream().mapToLong(n -> n.asLong()).sum() > 0);
             assertThat(herd.unexpectedProblems()).isEmpty();
         }
-    }
-
-    @Test
-    void theBlockingExampleAnswersTheSameOnVirtualThreads() {
-        RedisTools.require();
-        try (HerdProcess herd = redis("tcp-redis-blocking", BLOCKING, "--handlers", "1")) {
-            herd.awaitReady(1);
-            speaksRedis(port(herd));
-            herd.awaitHandlers("the handler idle: every thread waits for its client", Duration.ofSeconds(10),
-                    s -> s.path("handlers").findValues("in_flight").stream().allMatch(n -> n.asLong() == 0));
-            assertThat(herd.output()).contains("a virtual thread per connection");
-            assertThat(herd.unexpectedProblems()).isEmpty();
-        }
-    }
-
-    private static void speaksRedis(int port) {
-        assertThat(RedisTools.cli(port, "PING").output().strip()).isEqualTo("PONG");
-        assertThat(RedisTools.cli(port, "ECHO", "hello herd").output().strip()).isEqualTo("hello herd");
-        assertThat(RedisTools.cli(port, "NOSUCHCOMMAND").output()).contains("ERR unknown command");
-        // One connection for both: each handler process has its own keyspace.
-        RedisTools.Result setGet = RedisTools.cliScript(port, "SET greeting hello\nGET greeting\nINCR n\nINCR n\n");
-        assertThat(setGet.output().lines().toList()).containsExactly("OK", "hello", "1", "2");
-
-        RedisTools.Result bench = RedisTools.benchmark(port, "-n", "2000", "-c", "10", "-t", "ping,set,get", "-q");
-        assertThat(bench.status()).as(bench.output()).isZero();
-        assertThat(bench.lines().stream().filter(l -> l.contains("requests per second"))
-                .map(l -> l.substring(0, l.indexOf(':'))).toList())
-                .as(bench.output()).containsExactly("PING_INLINE", "PING_MBULK", "SET", "GET");
-        assertThat(bench.output().toLowerCase(java.util.Locale.ROOT)).as(bench.output())
-                .doesNotContain("error").doesNotContain("warning");
     }
 
     @Test

@@ -6,7 +6,6 @@ import dev.herd.handler.http.ServingLoop;
 import dev.herd.scoreboard.Scoreboard;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -25,7 +24,7 @@ import java.io.IOException;
  * <p>Scoreboard: one request is one turn of the serving thread (see {@link ConnectionInput}), so a
  * thread waiting for its client is idle, and one working on what arrived is busy.
  */
-final class BlockingConnectionHandler extends ChannelInboundHandlerAdapter {
+final class BlockingConnectionHandler extends ConnectionHandler {
     private static final System.Logger LOG = System.getLogger(BlockingConnectionHandler.class.getName());
 
     private final TcpApp app;
@@ -47,23 +46,7 @@ final class BlockingConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        // Added to a connection that is already open (tests do): it has no channelActive to come.
-        if (ctx.channel().isActive()) {
-            start(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        start(ctx);
-        ctx.fireChannelActive();
-    }
-
-    private void start(ChannelHandlerContext ctx) {
-        if (connection != null) {
-            return;
-        }
+    void start(ChannelHandlerContext ctx) {
         Scoreboard.LoopWriter counters = serving.counters();
         ConnectionOutput output = new ConnectionOutput(ctx, loop, outputMarks);
         ConnectionInput input = new ConnectionInput(inputMarks, loop,
@@ -109,13 +92,6 @@ final class BlockingConnectionHandler extends ChannelInboundHandlerAdapter {
             connection.output().connectionClosed();
         }
         ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // A reset and the like: the connection is gone; serve sees the end of its input.
-        LOG.log(System.Logger.Level.DEBUG, "connection error: {0}", cause.toString());
-        ctx.close();
     }
 
     /** The connection being served; null until the channel is active (for tests). */

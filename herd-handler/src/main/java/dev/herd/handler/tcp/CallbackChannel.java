@@ -55,11 +55,7 @@ final class CallbackChannel implements TcpChannel {
 
     @Override
     public void flush() {
-        if (ctx.executor().inEventLoop()) {
-            flushNow();
-        } else {
-            ctx.executor().execute(this::flushNow);
-        }
+        onLoop(this::flushNow);
     }
 
     @Override
@@ -69,11 +65,7 @@ final class CallbackChannel implements TcpChannel {
 
     @Override
     public void close() {
-        if (ctx.executor().inEventLoop()) {
-            closeNow();
-        } else {
-            ctx.executor().execute(this::closeNow);
-        }
+        onLoop(this::closeNow);
     }
 
     @Override
@@ -102,6 +94,15 @@ final class CallbackChannel implements TcpChannel {
         if (gathered != null) {
             gathered.release();
             gathered = null;
+        }
+    }
+
+    /** Runs {@code action} on the loop: now when called there, else after what was handed over before. */
+    private void onLoop(Runnable action) {
+        if (ctx.executor().inEventLoop()) {
+            action.run();
+        } else {
+            ctx.executor().execute(action);
         }
     }
 

@@ -6,7 +6,6 @@ import dev.herd.handler.Drain;
 import dev.herd.handler.http.ServingLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -28,7 +27,7 @@ import io.netty.util.ReferenceCountUtil;
  * {@code TcpChannel.executor()}), in flight while it runs: a loop is busy while it runs
  * application code, as for an HTTP application on the event loop.
  */
-final class CallbackConnectionHandler extends ChannelInboundHandlerAdapter {
+final class CallbackConnectionHandler extends ConnectionHandler {
     private static final System.Logger LOG = System.getLogger(CallbackConnectionHandler.class.getName());
 
     private final AsyncTcpApp app;
@@ -52,23 +51,7 @@ final class CallbackConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        // Added to a connection that is already open (tests do): it has no channelActive to come.
-        if (ctx.channel().isActive()) {
-            start(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        start(ctx);
-        ctx.fireChannelActive();
-    }
-
-    private void start(ChannelHandlerContext ctx) {
-        if (channel != null) {
-            return;
-        }
+    void start(ChannelHandlerContext ctx) {
         channel = new CallbackChannel(ctx, serving.handler(),
                 task -> ctx.executor().execute(() -> call(ctx, "a task", task::run)));
         call(ctx, "open", () -> {
@@ -120,13 +103,6 @@ final class CallbackConnectionHandler extends ChannelInboundHandlerAdapter {
             call(ctx, "onClose", handler::onClose);
         }
         ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // A reset and the like: the connection is gone, onClose tells the application.
-        LOG.log(System.Logger.Level.DEBUG, "connection error: {0}", cause.toString());
-        ctx.close();
     }
 
     private void drain(ChannelHandlerContext ctx) {

@@ -102,8 +102,7 @@ class BlockingConnectionHandlerTest {
         loop.pumpUntil(ch, "back to waiting", () -> loop.snapshot().inFlight() == 0);
         assertThat(loop.snapshot().requests()).isEqualTo(2);
 
-        ch.close();
-        loop.pumpUntil(ch, "serve ended", () -> loop.posted.isEmpty() && loop.snapshot().inFlight() == 0);
+        loop.closeAndAwaitServeEnd(ch);
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -231,9 +230,8 @@ class BlockingConnectionHandlerTest {
         BlockingQueue<Integer> results = new LinkedBlockingQueue<>();
         EmbeddedChannel ch = channel(c -> results.add(c.input().read()), ROOMY, ROOMY);
         loop.pumpUntil(ch, "serve waiting for input", () -> loop.snapshot().inFlight() == 0);
-        ch.close();
+        loop.closeAndAwaitServeEnd(ch);
         assertThat(results.take()).isEqualTo(-1);
-        loop.pumpUntil(ch, "serve ended", () -> loop.posted.isEmpty() && loop.snapshot().inFlight() == 0);
         assertFalse(ch.finishAndReleaseAll());
     }
 

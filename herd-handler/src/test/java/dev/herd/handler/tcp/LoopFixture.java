@@ -75,6 +75,12 @@ final class LoopFixture implements AutoCloseable {
         return seen.toString();
     }
 
+    /** Closes the connection, as a client hanging up would, and waits until its serve ended and its last turn is counted. */
+    void closeAndAwaitServeEnd(EmbeddedChannel ch) {
+        ch.close();
+        pumpUntil(ch, "serve ended", () -> posted.isEmpty() && snapshot().inFlight() == 0);
+    }
+
     SlotSnapshot snapshot() {
         return board.read(0);
     }
