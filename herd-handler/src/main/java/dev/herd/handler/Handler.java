@@ -206,10 +206,11 @@ final class Handler {
                 channel.pipeline().fireUserEventTriggered(Drain.INSTANCE);
             });
         }
+        long deadline = System.nanoTime() + grace.toNanos();
+        // The TCP application's stop hook: its time counts against the graceful timeout.
         if (tcp != null) {
             tcp.stop();
         }
-        long deadline = System.nanoTime() + grace.toNanos();
         boolean shortened = orphaned;
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
             // The parent-death signal can come before the kernel shows the new parent, and a
