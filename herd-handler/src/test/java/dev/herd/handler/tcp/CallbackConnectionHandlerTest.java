@@ -99,13 +99,13 @@ class CallbackConnectionHandlerTest {
 
         ch.writeInbound(LoopFixture.ascii("later"));
         ch.writeInbound(LoopFixture.ascii("later"));
-        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(ch.<Object>readOutbound()).isNull();
         ch.writeInbound(LoopFixture.ascii("flush"));
 
         io.netty.buffer.ByteBuf one = ch.readOutbound();
         assertThat(one.toString(StandardCharsets.ISO_8859_1)).isEqualTo("laterlater");
         one.release();
-        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(ch.<Object>readOutbound()).isNull();
         ch.close();
         assertFalse(ch.finishAndReleaseAll());
     }
