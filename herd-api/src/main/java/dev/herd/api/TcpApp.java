@@ -2,8 +2,10 @@ package dev.herd.api;
 
 /**
  * A raw TCP application in blocking style: every connection is served on a virtual thread of its
- * own, reading {@link TcpConnection#input()} and writing {@link TcpConnection#output()}. The
- * connection closes when {@link #serve} returns or throws.
+ * own (with the application's class loader as its context class loader), reading
+ * {@link TcpConnection#input()} and writing {@link TcpConnection#output()}. The connection closes
+ * when {@link #serve} returns (after what it wrote is sent) or throws (at once; the exception is
+ * logged with its stack trace, and the handler's other connections go on).
  *
  * <p>When the handler drains (stop, reload, scale-down), it stops accepting and lets open
  * connections finish within {@code --graceful-timeout}; {@link TcpConnection#draining()} tells

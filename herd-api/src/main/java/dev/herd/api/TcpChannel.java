@@ -7,7 +7,11 @@ import java.util.concurrent.Executor;
 /** One connection of an {@link AsyncTcpApp}: its methods may be called from any thread. */
 public interface TcpChannel {
 
-    /** Queues bytes to send (copied); {@link #flush} sends what is queued. */
+    /**
+     * Queues the buffer's remaining bytes to send (copied: its position moves to its limit);
+     * {@link #flush} sends what is queued. Writes from one thread keep their order; writes after
+     * {@link #close}, or once the connection is closed, are dropped.
+     */
     void write(ByteBuffer bytes);
 
     /** Queues bytes to send (copied). */

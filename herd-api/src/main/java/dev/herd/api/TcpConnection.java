@@ -4,19 +4,32 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketAddress;
 
-/** One connection of a {@link TcpApp}, used from its virtual thread. */
+/**
+ * One connection of a {@link TcpApp}, used from its virtual thread. Closing either stream ends the
+ * connection, as with a {@link java.net.Socket}, once what was written is sent.
+ */
 public interface TcpConnection {
 
-    /** Bytes from the client; {@code read} blocks until some arrive, -1 once the client closed. */
+    /**
+     * Bytes from the client; {@code read} blocks until some arrive, and returns -1 once the client
+     * closed or shut down its side (the output stays usable: the application may still answer),
+     * or the connection was closed. While the application does not read, herd stops reading the
+     * socket past a few tens of kilobytes, so that a fast client waits instead of filling memory.
+     */
     InputStream input();
 
     /**
-     * Bytes to the client. Writes block while the client does not keep up; {@code flush} sends
-     * what is buffered; {@code close} ends the connection.
+     * Bytes to the client. Writes gather in a small buffer; {@code flush} sends it. Writes block
+     * while the client does not keep up (a few tens of kilobytes on their way), and throw an
+     * {@link java.io.IOException} once the connection is closed; {@code close} ends the connection.
      */
     OutputStream output();
 
-    /** Whether the handler is draining: finish the current message and return from {@code serve}. */
+    /**
+     * Whether the handler is draining: finish the current message and return from {@code serve}.
+     * A thread blocked in {@code read} is not woken by the drain; if its client sends nothing, the
+     * handler closes the connection at {@code --graceful-timeout} and the read returns -1.
+     */
     boolean draining();
 
     /** The client's address. */

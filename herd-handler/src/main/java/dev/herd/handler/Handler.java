@@ -107,12 +107,14 @@ final class Handler {
                 config.get(HandlerSettings.SPAWNER_PID));
         handler.served = served;
         handler.context = context;
-        HttpPipeline pipeline = new HttpPipeline(served.http(),
+        HttpPipeline pipeline = served.tcp() != null ? null : new HttpPipeline(served.http(),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_INITIAL_LINE)),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),
                 config.get(Settings.MAX_BODY),
                 config.get(Settings.KEEPALIVE_TIMEOUT));
-        ClassWarmup.run(pipeline, context);
+        if (pipeline != null) {
+            ClassWarmup.run(pipeline, context);
+        }
         long heartbeat = config.get(HandlerSettings.HEARTBEAT).toNanos();
         boolean standby = config.get(HandlerSettings.STANDBY);
         handler.activated.set(!standby);
@@ -165,7 +167,11 @@ final class Handler {
             serving.counters().connectionClosed();
             connections.remove(channel);
         });
-        pipeline.configure(channel, serving);
+        if (served.tcp() != null) {
+            served.tcp().configure(channel, serving);
+        } else {
+            pipeline.configure(channel, serving);
+        }
         loop.register(channel).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.unsafe().closeForcibly();

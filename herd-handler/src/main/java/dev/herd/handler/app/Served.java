@@ -9,6 +9,7 @@ import dev.herd.handler.demo.DemoApp;
 import dev.herd.handler.files.MountedService;
 import dev.herd.handler.http.HttpService;
 import dev.herd.handler.jdk.JdkProgram;
+import dev.herd.handler.tcp.TcpPipeline;
 
 import java.net.SocketAddress;
 import java.util.Optional;
@@ -18,11 +19,12 @@ import java.util.Optional;
  * the herd API, possibly beside static files, or an unmodified JDK HttpServer program), the class
  * loader its code runs with, and the application whose stop hook runs when the handler drains.
  *
- * @param http   the service of the HTTP pipeline
+ * @param http   the service of the HTTP pipeline; null under {@code --protocol tcp}
+ * @param tcp    the TCP application's pipeline under {@code --protocol tcp}, else null
  * @param loader the application's class loader (herd's own for the built-in applications)
- * @param app    the application with lifecycle hooks, if there is one
+ * @param app    the HTTP application with lifecycle hooks, if there is one
  */
-public record Served(HttpService http, ClassLoader loader, Optional<App> app) {
+public record Served(HttpService http, TcpPipeline tcp, ClassLoader loader, Optional<App> app) {
     private static final System.Logger LOG = System.getLogger(Served.class.getName());
 
     /**
@@ -30,6 +32,10 @@ public record Served(HttpService http, ClassLoader loader, Optional<App> app) {
      * whose message is the one line that says what is wrong.
      */
     public static Served boot(Config config, HandlerContext context, SocketAddress listening) throws BootFailure {
+        if (config.get(Settings.PROTOCOL) == Settings.Protocol.TCP) {
+            TcpPipeline tcp = TcpPipeline.boot(config, context);
+            return new Served(null, tcp, tcp.loader(), Optional.empty());
+        }
         Served application = config.get(Settings.MAIN).isPresent()
                 ? program(config, context, listening) : application(config, context);
         Optional<StaticMount> mount = config.get(Settings.STATIC);
@@ -46,8 +52,8 @@ public record Served(HttpService http, ClassLoader loader, Optional<App> app) {
         } catch (IllegalArgumentException e) {
             throw new BootFailure(e.getMessage());
         }
-        return application == null ? new Served(http, Served.class.getClassLoader(), Optional.empty())
-                : new Served(http, application.loader(), application.app());
+        return application == null ? new Served(http, null, Served.class.getClassLoader(), Optional.empty())
+                : new Served(http, null, application.loader(), application.app());
     }
 
     /** The unmodified JDK HttpServer program of {@code --main}, started: it has created and started its server. */
@@ -56,7 +62,7 @@ public record Served(HttpService http, ClassLoader loader, Optional<App> app) {
         ClassLoader loader = AppClassLoader.of(config.get(Settings.CLASSPATH));
         try {
             HttpService http = JdkProgram.start(loader, mainClass, context.args(), listening, context);
-            return new Served(http, loader, Optional.empty());
+            return new Served(http, null, loader, Optional.empty());
         } catch (JdkProgram.BootException e) {
             throw new BootFailure(e.getMessage(), isOwnFault(e) ? null : e.getCause());
         }
@@ -86,11 +92,15 @@ public record Served(HttpService http, ClassLoader loader, Optional<App> app) {
         // The form is checked before the start hook runs: a TCP application under HTTP opens nothing.
         HttpService http = ApiHttpService.of(app, loader);
         Applications.start(app, context, loader);
-        return new Served(http, loader, Optional.of(app));
+        return new Served(http, null, loader, Optional.of(app));
     }
 
     /** Runs the application's stop hook: the handler drains. A failure is logged, not thrown. */
     public void stop(HandlerContext context) {
+        if (tcp != null) {
+            tcp.stop();
+            return;
+        }
         http.drain();
         app.ifPresent(a -> {
             ClassLoader previous = Thread.currentThread().getContextClassLoader();

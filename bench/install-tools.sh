@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, the Redis programs that the --protocol tcp tests and
+# bench/redis.sh drive, when they are missing:
+#   bench/install-tools.sh          redis-cli and redis-benchmark (package redis-tools)
+#   bench/install-tools.sh server   and redis-server (package redis-server), for bench/redis.sh
+# Exit 0: everything asked for is there. Exit 3: missing, and this is not root (or has no apt-get):
+# the message says what to install.
+set -euo pipefail
+
+missing=()
+if ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
+    missing+=(redis-tools)
+fi
+if [ "${1:-}" = server ] && ! command -v redis-server >/dev/null 2>&1; then
+    missing+=(redis-server)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-tools: needs ${missing[*]}: run 'apt-get install ${missing[*]}' as root" >&2
+    exit 3
+fi
+
+# The redis-server package would start a system-wide server on port 6379 where an init system
+# runs; herd's scripts start their own. policy-rc.d (Debian's invoke-rc.d protocol) answers
+# 101, "action forbidden", to every service start during this install; one already there is kept.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+fi
+
+echo "install-tools: installing ${missing[*]} (apt-get)" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

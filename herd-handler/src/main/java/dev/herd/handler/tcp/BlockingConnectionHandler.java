@@ -1,0 +1,131 @@
+package dev.herd.handler.tcp;
+
+import dev.herd.api.TcpApp;
+import dev.herd.handler.Drain;
+import dev.herd.handler.http.ServingLoop;
+import dev.herd.scoreboard.Scoreboard;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.io.IOException;
+
+/**
+ * The only handler of a {@link TcpApp}'s connection: it runs {@link TcpApp#serve} on a virtual
+ * thread of its own, feeds what the socket reads into the connection's input stream, pauses
+ * reading while that stream holds more than its high mark, and ends the connection when
+ * {@code serve} returns (after what it wrote is sent) or throws (at once, the exception logged
+ * with its stack trace; other connections are not affected).
+ *
+ * <p>The channel must allow half-closure ({@code ChannelOption.ALLOW_HALF_CLOSURE}): a client that
+ * shuts down its side reads as the end of the input stream, and the application can still answer.
+ *
+ * <p>Scoreboard: one request is one turn of the serving thread (see {@link ConnectionInput}), so a
+ * thread waiting for its client is idle, and one working on what arrived is busy.
+ */
+final class BlockingConnectionHandler extends ConnectionHandler {
+    private static final System.Logger LOG = System.getLogger(BlockingConnectionHandler.class.getName());
+
+    private final TcpApp app;
+    private final ClassLoader loader;
+    private final ServingLoop serving;
+    private final LoopTasks loop;
+    private final WaterMarks inputMarks;
+    private final WaterMarks outputMarks;
+    private StreamConnection connection;
+
+    BlockingConnectionHandler(TcpApp app, ClassLoader loader, ServingLoop serving, LoopTasks loop,
+                              WaterMarks inputMarks, WaterMarks outputMarks) {
+        this.app = app;
+        this.loader = loader;
+        this.serving = serving;
+        this.loop = loop;
+        this.inputMarks = inputMarks;
+        this.outputMarks = outputMarks;
+    }
+
+    @Override
+    void start(ChannelHandlerContext ctx) {
+        Scoreboard.LoopWriter counters = serving.counters();
+        ConnectionOutput output = new ConnectionOutput(ctx, loop, outputMarks);
+        ConnectionInput input = new ConnectionInput(inputMarks, loop,
+                () -> ctx.channel().config().setAutoRead(true),
+                counters::requestStarted, counters::requestFinished, output);
+        connection = new StreamConnection(input, output, ctx.channel().remoteAddress(), ctx.channel().localAddress(),
+                serving.handler());
+        if (serving.draining()) {
+            connection.drain();
+        }
+        // The first turn: serve runs (a greeting, say) until it first waits for input.
+        counters.requestStarted();
+        Thread.ofVirtual().name("tcp " + connection.remoteAddress()).start(() -> serve(ctx));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf bytes) || connection == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (connection.input().offer(bytes)) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (connection != null) {
+            if (evt == Drain.INSTANCE) {
+                connection.drain();
+            } else if (evt instanceof ChannelInputShutdownEvent) {
+                connection.input().endOfInput();
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (connection != null) {
+            connection.input().discard();
+            connection.output().connectionClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** The connection being served; null until the channel is active (for tests). */
+    StreamConnection connection() {
+        return connection;
+    }
+
+    /** Runs on the connection's virtual thread. */
+    private void serve(ChannelHandlerContext ctx) {
+        Thread.currentThread().setContextClassLoader(loader);
+        Throwable failure = null;
+        try {
+            app.serve(connection);
+        } catch (Throwable e) {
+            // Whatever the application throws (errors included) ends its connection only.
+            failure = e;
+        }
+        if (failure == null) {
+            try {
+                connection.output().close();
+            } catch (IOException clientGone) {
+                loop.post(ctx::close);
+            }
+        } else {
+            if (failure instanceof IOException && !ctx.channel().isActive()) {
+                // The client hung up (or the drain deadline passed) while serve was writing: no bug of the application.
+                LOG.log(System.Logger.Level.DEBUG, "{0}: serve ended with {1} after the connection closed",
+                        connection, failure);
+            } else {
+                LOG.log(System.Logger.Level.ERROR, "application " + app.getClass().getName() + " failed on "
+                        + connection + ": closing it", failure);
+            }
+            loop.post(ctx::close);
+        }
+        connection.input().serveEnded();
+    }
+}
