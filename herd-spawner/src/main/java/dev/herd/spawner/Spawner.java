@@ -460,10 +460,15 @@ public final class Spawner {
      * whatever arrives meanwhile for the others.
      */
     private void trim(long now) {
-        int ready = pool.count(h -> h.phase() == HandlerHandle.Phase.READY);
+        // A retiring handler still accepts, so it counts until it stops. Counting only the others
+        // would let a pool whose replacements reach --max-requests before their predecessors stop
+        // grow without end: each new handler would be retiring by the time it could take over.
+        int accepting = pool.count(h -> h.phase() == HandlerHandle.Phase.READY
+                || h.phase() == HandlerHandle.Phase.RETIRING);
         for (HandlerHandle h : pool.inPhase(HandlerHandle.Phase.RETIRING)) {
-            if (ready >= target) {
-                log.add(Level.INFO, "retire", h + " stops: " + h.retireReason() + "; " + ready + " others accept");
+            if (accepting > target) {
+                accepting--;
+                log.add(Level.INFO, "retire", h + " stops: " + h.retireReason() + "; " + accepting + " others accept");
                 h.terminate(now);
             }
         }
