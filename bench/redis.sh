@@ -76,7 +76,7 @@ wait_pong "$redis_port" "$redis_pid" || { echo "redis-server did not start:" >&2
 
 herd_port="$(free_port $((redis_port + 1)))"
 "$root/herd" serve --bind "127.0.0.1:$herd_port" --admin off --scaling static --handlers 2 \
-    --protocol tcp --app dev.herd.example.redis.RedisApp --classpath "$jar" >"$out/herd.log" 2>&1 &
+    --protocol tcp --app dev.herd.examples.redis.RedisApp --classpath "$jar" >"$out/herd.log" 2>&1 &
 herd_pid=$!
 wait_pong "$herd_port" "$herd_pid" || { echo "herd did not start:" >&2; tail -20 "$out/herd.log" >&2; exit 1; }
 

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and an HTTP application under {@code --protocol tcp}, refused at boot.
  */
 class TcpModeTest {
-    private static final String ASYNC = "dev.herd.example.redis.RedisApp";
-    private static final String BLOCKING = "dev.herd.example.redis.BlockingRedisApp";
+    private static final String ASYNC = "dev.herd.examples.redis.RedisApp";
+    private static final String BLOCKING = "dev.herd.examples.redis.BlockingRedisApp";
 
     /** An HTTP application, which --protocol tcp must refuse (loaded from this module's test classes). */
     public static final class NotATcpApp implements HttpApp {

@@ -203,8 +203,11 @@ final class Handler {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        Duration grace = orphaned ? ORPHAN_GRACE : gracefulTimeout;
-        LOG.log(System.Logger.Level.INFO, (orphaned ? "spawner gone" : "stop requested") + ": draining "
+        // Read once: the signal thread may set it at any moment, and what matters below is which
+        // grace the deadline was computed with.
+        boolean orphanedAtStart = orphaned;
+        Duration grace = orphanedAtStart ? ORPHAN_GRACE : gracefulTimeout;
+        LOG.log(System.Logger.Level.INFO, (orphanedAtStart ? "spawner gone" : "stop requested") + ": draining "
                 + connections.size() + " connections (up to " + grace.toMillis() + " ms)");
         draining = true;
         slot.state(SlotState.DRAINING);
@@ -217,7 +220,7 @@ final class Handler {
         }
         served.stop(context);
         long deadline = System.nanoTime() + grace.toNanos();
-        boolean shortened = orphaned;
+        boolean shortened = orphanedAtStart;
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
             // The parent-death signal can come before the kernel shows the new parent, and a
             // later signal can say what the first did not: look again.

@@ -1,4 +1,4 @@
-package dev.herd.example.redis;
+package dev.herd.examples.redis;
 
 import dev.herd.api.AsyncTcpApp;
 import dev.herd.api.HandlerContext;
@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  * in-memory {@link Keyspace}.
  *
  * <pre>
- * ./herd serve --protocol tcp --bind 127.0.0.1:6380 --app dev.herd.example.redis.RedisApp \
+ * ./herd serve --protocol tcp --bind 127.0.0.1:6380 --app dev.herd.examples.redis.RedisApp \
  *     --classpath examples/redis/target/redis.jar
  * redis-cli -p 6380 SET greeting hello
  * </pre>

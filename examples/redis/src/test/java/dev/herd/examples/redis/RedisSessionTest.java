@@ -1,4 +1,4 @@
-package dev.herd.example.redis;
+package dev.herd.examples.redis;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package dev.herd.example.redis;
+package dev.herd.examples.redis;
 
 import dev.herd.api.TcpApp;
 import dev.herd.api.TcpConnection;

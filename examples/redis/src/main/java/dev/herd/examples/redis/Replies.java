@@ -1,4 +1,4 @@
-package dev.herd.example.redis;
+package dev.herd.examples.redis;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
