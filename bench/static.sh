@@ -27,7 +27,7 @@ peers_dir="${PEERS_DIR:-$root/../shared/bench/peers}"
 
 REPS=${REPS:-3}
 DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-2}
+WARMUP=${WARMUP:-5}
 CONNS=${CONNS:-50}
 BASE_PORT=${BASE_PORT:-28180}
 SERVERS=${SERVERS:-herd nginx}

@@ -12,6 +12,7 @@ public sealed interface Body permits Body.Empty, Body.Bytes, Body.File, Body.Str
 
     /** Bytes known in full: sent with their {@code Content-Length}. The array must not change afterwards. */
     record Bytes(byte[] bytes) implements Body {
+        /** @throws NullPointerException for null bytes */
         public Bytes {
             Objects.requireNonNull(bytes, "bytes");
         }
@@ -25,6 +26,7 @@ public sealed interface Body permits Body.Empty, Body.Bytes, Body.File, Body.Str
      * @param length bytes from {@code offset}; -1 for up to the end of the file
      */
     record File(Path path, long offset, long length) implements Body {
+        /** @throws IllegalArgumentException for a negative offset or a length below -1 */
         public File {
             Objects.requireNonNull(path, "path");
             if (offset < 0 || length < -1) {
@@ -39,6 +41,7 @@ public sealed interface Body permits Body.Empty, Body.Bytes, Body.File, Body.Str
      * sent chunked on HTTP/1.1 and delimited by closing the connection on HTTP/1.0.
      */
     record Streamed(long length, BodyWriter writer) implements Body {
+        /** @throws IllegalArgumentException for a length below -1 */
         public Streamed {
             Objects.requireNonNull(writer, "writer");
             if (length < -1) {

@@ -11,6 +11,7 @@ public final class BodyTooLargeException extends IOException {
 
     private final long limit;
 
+    /** @param limit the {@code --max-body} that was passed, in bytes */
     public BodyTooLargeException(long limit) {
         super("request body over " + limit + " bytes");
         this.limit = limit;

@@ -11,6 +11,7 @@ import java.util.List;
  * @param args       program arguments given after {@code --} on herd's command line
  */
 public record HandlerContext(long pid, int slot, int generation, List<String> args) {
+    /** The arguments are copied: the record stays immutable. */
     public HandlerContext {
         args = List.copyOf(args);
     }

@@ -42,6 +42,7 @@ public interface Headers extends Iterable<Map.Entry<String, String>> {
     /** The number of fields (a name sent twice counts twice). */
     int size();
 
+    /** Whether there is no field at all. */
     default boolean isEmpty() {
         return size() == 0;
     }

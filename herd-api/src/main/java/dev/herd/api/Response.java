@@ -76,14 +76,17 @@ public final class Response {
         return new Response(status, Headers.of("Content-Type", contentType), new Body.Streamed(-1, writer));
     }
 
+    /** The status code, 200 to 599. */
     public int status() {
         return status;
     }
 
+    /** The header fields the application set (herd adds the framing and connection ones). */
     public Headers headers() {
         return headers;
     }
 
+    /** What follows the head. */
     public Body body() {
         return body;
     }
@@ -93,6 +96,11 @@ public final class Response {
         return headers.first("Content-Type");
     }
 
+    /**
+     * This response with another status.
+     *
+     * @throws IllegalArgumentException for a status outside 200..599
+     */
     public Response withStatus(int status) {
         return new Response(status, headers, body);
     }
@@ -111,6 +119,7 @@ public final class Response {
         return new Response(status, headers.replacing(name, value), body);
     }
 
+    /** This response with another body; the header fields stay. */
     public Response withBody(Body body) {
         return new Response(status, headers, body);
     }

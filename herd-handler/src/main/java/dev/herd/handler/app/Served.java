@@ -64,12 +64,12 @@ public record Served(HttpService http, TcpPipeline tcp, ClassLoader loader, Opti
             HttpService http = JdkProgram.start(loader, mainClass, context.args(), listening, context);
             return new Served(http, null, loader, Optional.empty());
         } catch (JdkProgram.BootException e) {
-            throw new BootFailure(e.getMessage(), isOwnFault(e) ? null : e.getCause());
+            throw new BootFailure(e.getMessage(), saidInTheLine(e) ? null : e.getCause());
         }
     }
 
     /** A missing class or main is said in the line; an exception of the program's own deserves its stack trace. */
-    private static boolean isOwnFault(JdkProgram.BootException e) {
+    private static boolean saidInTheLine(JdkProgram.BootException e) {
         return e.getCause() == null || e.getCause() instanceof ClassNotFoundException
                 || e.getCause() instanceof NoSuchMethodException;
     }

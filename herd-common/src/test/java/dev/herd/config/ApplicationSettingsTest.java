@@ -1,0 +1,107 @@
+package dev.herd.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/** The application options: how each value reads, which go together, and what is checked at start. */
+class ApplicationSettingsTest {
+    @TempDir
+    static Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ./public              |                | ./public
+            /assets=./public      | /assets        | ./public
+            /assets/=./public     | /assets        | ./public
+            /a/b=dir              | /a/b           | dir
+            """)
+    void staticMountsReadAsPrefixAndDirectory(String text, String prefix, String directory) {
+        StaticMount mount = Settings.STATIC.parse(text).orElseThrow();
+        assertThat(mount.prefix()).isEqualTo(prefix == null ? "" : prefix);
+        assertThat(mount.dir()).isEqualTo(Path.of(directory));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/a/../b=dir", "//x=dir", "/a/./b=dir", "/%2e=dir", "/a?b=dir", "/assets="})
+    void aStaticPrefixThatIsNoPlainPathIsRefused(String text) {
+        assertThatIllegalArgumentException().isThrownBy(() -> Settings.STATIC.parse(text))
+                .withMessageContaining("/PREFIX=DIR");
+    }
+
+    @Test
+    void otherApplicationValuesReadAsDocumented() {
+        assertThat(Settings.CLASSPATH.parse("a.jar:lib/*::b")).containsExactly("a.jar", "lib/*", "b");
+        assertThat(Settings.MAIN.parse("com.example.Main")).hasValue("com.example.Main");
+        assertThat(Settings.MAIN.parse("")).isEmpty();
+        assertThatIllegalArgumentException().isThrownBy(() -> Settings.MAIN.parse("not a class"))
+                .withMessageContaining("fully qualified class name");
+        assertThat(Settings.STATIC_INDEX.parse("off")).isEmpty();
+        assertThatIllegalArgumentException().isThrownBy(() -> Settings.STATIC_INDEX.parse("../x"));
+        assertThat(Settings.STATIC_LISTING.parse("on")).isTrue();
+        assertThatIllegalArgumentException().isThrownBy(() -> Settings.STATIC_LISTING.parse("yes"))
+                .withMessageContaining("on or off");
+        assertThat(Settings.PROTOCOL.parse("TCP")).isEqualTo(Settings.Protocol.TCP);
+        assertThatIllegalArgumentException().isThrownBy(() -> Settings.PROTOCOL.parse("udp"))
+                .withMessageContaining("http or tcp");
+    }
+
+    @Test
+    void combinationsThatCannotWorkAreRefusedNamingTheOptions() throws IOException {
+        Path jar = Files.createFile(dir.resolve("app.jar"));
+        String cp = jar.toString();
+        Map<List<String>, String> refused = new LinkedHashMap<>();
+        refused.put(List.of("app", "com.x.App", "main", "com.x.Main", "classpath", cp), "either --app or --main");
+        refused.put(List.of("app", "com.x.App"), "is not a built-in application (demo): give --classpath");
+        refused.put(List.of("main", "com.x.Main"), "--main needs --classpath");
+        refused.put(List.of("protocol", "tcp"), "--protocol tcp needs --app CLASS");
+        refused.put(List.of("protocol", "tcp", "main", "com.x.Main", "classpath", cp), "--main needs --protocol http");
+        refused.put(List.of("protocol", "tcp", "app", "com.x.T", "classpath", cp, "static", dir.toString()),
+                "--static needs --protocol http");
+        refused.put(List.of("app", "com.x.App", "classpath", dir.resolve("missing.jar").toString()),
+                "is not a readable jar or directory");
+        refused.put(List.of("static", dir.resolve("nowhere").toString()), "is not a directory");
+        refused.put(List.of("app", "demo", "static", dir.toString()), "would answer every path");
+        refused.forEach((options, message) -> assertThatIllegalArgumentException()
+                .as(options.toString())
+                .isThrownBy(() -> Settings.validate(config(options)))
+                .withMessageContaining(message));
+    }
+
+    @Test
+    void workingCombinationsPassAndSayWhetherTheDemoAnswers() throws IOException {
+        Files.createDirectories(dir.resolve("lib"));
+        Config plain = config(List.of());
+        Config files = config(List.of("static", dir.toString()));
+        Config mounted = config(List.of("app", "demo", "static", "/assets=" + dir));
+        Config wildcard = config(List.of("app", "com.x.App", "classpath", dir.resolve("lib") + "/*"));
+        for (Config c : List.of(plain, files, mounted, wildcard)) {
+            Settings.validate(c);
+        }
+        assertThat(Settings.servesApp(plain)).isTrue();
+        assertThat(Settings.servesApp(files)).isFalse();
+        assertThat(Settings.servesApp(mounted)).isTrue();
+    }
+
+    private static Config config(List<String> namesAndValues) {
+        Config.Builder builder = Config.builder();
+        for (int i = 0; i < namesAndValues.size(); i += 2) {
+            String name = namesAndValues.get(i);
+            Setting<?> setting = Settings.SERVE.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+            builder.set(setting, namesAndValues.get(i + 1));
+        }
+        return builder.build();
+    }
+}
