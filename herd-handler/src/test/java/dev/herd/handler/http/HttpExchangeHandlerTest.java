@@ -390,16 +390,7 @@ class HttpExchangeHandlerTest {
 
     /** Everything written so far, as text; each buffer is released. */
     private static String drainOutbound(EmbeddedChannel ch) {
-        StringBuilder raw = new StringBuilder();
-        for (Object msg; (msg = ch.readOutbound()) != null; ) {
-            ByteBuf buf = (ByteBuf) msg;
-            try {
-                raw.append(buf.toString(StandardCharsets.ISO_8859_1));
-            } finally {
-                buf.release();
-            }
-        }
-        return raw.toString();
+        return dev.herd.handler.Outbound.text(ch);
     }
 
     /** Parses raw response bytes the way a client would. */

@@ -91,16 +91,7 @@ final class LoopFixture implements AutoCloseable {
 
     /** Everything written so far, as text; each buffer is released. */
     static String readOutbound(EmbeddedChannel ch) {
-        StringBuilder raw = new StringBuilder();
-        for (Object msg; (msg = ch.readOutbound()) != null; ) {
-            ByteBuf buf = (ByteBuf) msg;
-            try {
-                raw.append(buf.toString(StandardCharsets.ISO_8859_1));
-            } finally {
-                buf.release();
-            }
-        }
-        return raw.toString();
+        return dev.herd.handler.Outbound.text(ch);
     }
 
     @Override
