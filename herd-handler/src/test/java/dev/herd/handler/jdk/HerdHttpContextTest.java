@@ -61,6 +61,11 @@ class HerdHttpContextTest {
         FakeCall call = fixture.get("/");
 
         assertThat(call.text()).isEqualTo("ok");
+        // The after-filter runs on the exchange's thread once the response is out: wait for it.
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (steps.size() < 4 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         assertThat(steps).containsExactly("first", "second", "handler", "after 200");
     }
 
