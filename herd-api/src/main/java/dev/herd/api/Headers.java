@@ -56,7 +56,7 @@ public interface Headers extends Iterable<Map.Entry<String, String>> {
      * Fields from alternating names and values: {@code Headers.of("Cache-Control", "no-store")}.
      *
      * @throws IllegalArgumentException for an odd count, or a name or value that is not a valid
-     *                                  field (RFC 9110 §5.1, §5.5: no CR, LF or NUL)
+     *                                  field (RFC 9110 §5.1, §5.5: no control character but HTAB)
      */
     static Headers of(String... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
@@ -109,8 +109,9 @@ final class FieldList implements Headers {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            // Header injection: a CR or LF would end the field and start another (response splitting).
-            if (c == '\r' || c == '\n' || c == 0 || c > 0xff) {
+            // RFC 9110 §5.5: visible characters, spaces, tabs and obs-text only. Above all no CR or
+            // LF, which would end the field and start another (response splitting).
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
                 throw new IllegalArgumentException("invalid character in the value of header " + name);
             }
         }

@@ -41,6 +41,17 @@ class HeadersTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"bell\u0007", "escape\u001b[0m", "delete\u007f"})
+    void otherControlCharactersAreRefused(String value) {
+        assertThatThrownBy(() -> Headers.of("X-Test", value)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void tabsSpacesAndObsTextAreFieldContent() {
+        assertThat(Headers.of("X-Test", "a\tb c \u00e9").first("x-test")).hasValue("a\tb c \u00e9");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"", "Bad Name", "colon:", "new\nline", "(paren)"})
     void aNameThatIsNoTokenIsRefused(String name) {
         assertThatThrownBy(() -> Headers.of(name, "v")).isInstanceOf(IllegalArgumentException.class);

@@ -57,12 +57,14 @@ final class Handler {
     private volatile boolean orphaned;
     private final long spawnerPid;
     private final java.util.concurrent.atomic.AtomicBoolean activated = new java.util.concurrent.atomic.AtomicBoolean();
-    private Served served;
-    private HandlerContext context;
+    private final Served served;
+    private final HandlerContext context;
 
     private Handler(MultiThreadIoEventLoopGroup group, Scoreboard scoreboard, Scoreboard.SlotWriter slot,
-                    Duration gracefulTimeout, long spawnerPid) {
+                    Duration gracefulTimeout, long spawnerPid, Served served, HandlerContext context) {
         this.spawnerPid = spawnerPid;
+        this.served = served;
+        this.context = context;
         this.group = group;
         this.scoreboard = scoreboard;
         this.slot = slot;
@@ -104,9 +106,7 @@ final class Handler {
                 },
                 NioIoHandler.newFactory());
         Handler handler = new Handler(group, scoreboard, slot, config.get(Settings.GRACEFUL_TIMEOUT),
-                config.get(HandlerSettings.SPAWNER_PID));
-        handler.served = served;
-        handler.context = context;
+                config.get(HandlerSettings.SPAWNER_PID), served, context);
         HttpPipeline pipeline = served.tcp() != null ? null : new HttpPipeline(served.http(),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_INITIAL_LINE)),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),

@@ -11,7 +11,9 @@ import dev.herd.api.TcpApp;
 import dev.herd.handler.http.HttpCall;
 import dev.herd.handler.http.HttpService;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -36,6 +38,11 @@ public final class ApiHttpService implements HttpService {
     private final ClassLoader loader;
     private final boolean virtualThreads;
     private final ThreadFactory threads = Thread.ofVirtual().name("request-", 0).factory();
+    /**
+     * A {@link Response}'s fields were checked when they were set (tokens for names, RFC 9110 §5.5
+     * for values): checking them again for every request would be work done twice.
+     */
+    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private ApiHttpService(App app, ClassLoader loader, boolean virtualThreads) {
         this.app = app;
@@ -100,20 +107,21 @@ public final class ApiHttpService implements HttpService {
         }
     }
 
-    @Override
-    public void drain() {
-        // The application's stop hook runs when the handler drains (see Handler).
-    }
-
     /** Writes the application's response through the call; any failure answers 500 or cuts. */
     void answer(HttpCall call, Response response) {
         if (response == null) {
             call.fail(new NullPointerException(app.getClass().getName() + ".handle returned no response"));
             return;
         }
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()));
-        for (Map.Entry<String, String> field : response.headers()) {
-            head.headers().add(field.getKey(), field.getValue());
+        HttpResponse head;
+        try {
+            head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()), HEADERS);
+            for (Map.Entry<String, String> field : response.headers()) {
+                head.headers().add(field.getKey(), field.getValue());
+            }
+        } catch (RuntimeException e) {
+            call.fail(e);
+            return;
         }
         switch (response.body()) {
             case Body.Empty empty -> call.respond(head, Unpooled.EMPTY_BUFFER);

@@ -2,13 +2,16 @@ package dev.herd.handler.app;
 
 import dev.herd.api.App;
 import dev.herd.api.HandlerContext;
+import dev.herd.handler.demo.DemoApp;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.util.List;
 
 /** Making an application instance from its class name, and starting it: every way it can fail is one clear line. */
 public final class Applications {
+    private static final System.Logger LOG = System.getLogger(Applications.class.getName());
     private static final String FORMS = "dev.herd.api.HttpApp, AsyncHttpApp, TcpApp or AsyncTcpApp";
 
     private Applications() {
@@ -52,6 +55,22 @@ public final class Applications {
         }
     }
 
+    /** An application and the class loader its code runs with. */
+    public record Loaded(App app, ClassLoader loader) {
+    }
+
+    /**
+     * Creates {@code --app}: the built-in demo with herd's own loader, else {@code className} from
+     * {@code classPath} in a class loader of its own ({@link AppClassLoader}).
+     */
+    public static Loaded load(String className, List<String> classPath) throws BootFailure {
+        if (className.equals("demo")) {
+            return new Loaded(new DemoApp(), Applications.class.getClassLoader());
+        }
+        AppClassLoader loader = AppClassLoader.of(classPath);
+        return new Loaded(instantiate(loader, className, String.join(java.io.File.pathSeparator, classPath)), loader);
+    }
+
     /** Runs the application's start hook; a failure there is a boot failure. */
     public static void start(App app, HandlerContext context, ClassLoader loader) throws BootFailure {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
@@ -60,6 +79,19 @@ public final class Applications {
             app.start(context);
         } catch (Exception | LinkageError e) {
             throw new BootFailure("application " + app.getClass().getName() + ": its start hook failed: " + e, e);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    /** Runs the application's stop hook: the handler drains. A failure is logged, not thrown. */
+    public static void stop(App app, HandlerContext context, ClassLoader loader) {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            app.stop(context);
+        } catch (Exception | LinkageError e) {
+            LOG.log(System.Logger.Level.ERROR, "application " + app.getClass().getName() + ": its stop hook failed", e);
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }

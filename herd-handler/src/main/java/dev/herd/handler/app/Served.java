@@ -5,7 +5,6 @@ import dev.herd.api.HandlerContext;
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
 import dev.herd.config.StaticMount;
-import dev.herd.handler.demo.DemoApp;
 import dev.herd.handler.files.MountedService;
 import dev.herd.handler.http.HttpService;
 import dev.herd.handler.jdk.JdkProgram;
@@ -25,8 +24,6 @@ import java.util.Optional;
  * @param app    the HTTP application with lifecycle hooks, if there is one
  */
 public record Served(HttpService http, TcpPipeline tcp, ClassLoader loader, Optional<App> app) {
-    private static final System.Logger LOG = System.getLogger(Served.class.getName());
-
     /**
      * Loads, creates and starts what {@code config} names. Every failure is a {@link BootFailure}
      * whose message is the one line that says what is wrong.
@@ -80,15 +77,9 @@ public record Served(HttpService http, TcpPipeline tcp, ClassLoader loader, Opti
         if (name.isEmpty()) {
             return null;
         }
-        App app;
-        ClassLoader loader;
-        if (name.equals("demo")) {
-            app = new DemoApp();
-            loader = Served.class.getClassLoader();
-        } else {
-            loader = AppClassLoader.of(config.get(Settings.CLASSPATH));
-            app = Applications.instantiate(loader, name, config.text(Settings.CLASSPATH));
-        }
+        Applications.Loaded loaded = Applications.load(name, config.get(Settings.CLASSPATH));
+        App app = loaded.app();
+        ClassLoader loader = loaded.loader();
         // The form is checked before the start hook runs: a TCP application under HTTP opens nothing.
         HttpService http = ApiHttpService.of(app, loader);
         Applications.start(app, context, loader);
@@ -102,16 +93,6 @@ public record Served(HttpService http, TcpPipeline tcp, ClassLoader loader, Opti
             return;
         }
         http.drain();
-        app.ifPresent(a -> {
-            ClassLoader previous = Thread.currentThread().getContextClassLoader();
-            Thread.currentThread().setContextClassLoader(loader);
-            try {
-                a.stop(context);
-            } catch (Exception | LinkageError e) {
-                LOG.log(System.Logger.Level.ERROR, "application " + a.getClass().getName() + ": its stop hook failed", e);
-            } finally {
-                Thread.currentThread().setContextClassLoader(previous);
-            }
-        });
+        app.ifPresent(a -> Applications.stop(a, context, loader));
     }
 }

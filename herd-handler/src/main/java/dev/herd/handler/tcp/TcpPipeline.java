@@ -8,14 +8,12 @@ import dev.herd.api.HttpApp;
 import dev.herd.api.TcpApp;
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
-import dev.herd.handler.app.AppClassLoader;
 import dev.herd.handler.app.Applications;
 import dev.herd.handler.app.BootFailure;
 import dev.herd.handler.http.ServingLoop;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 
-import java.util.List;
 
 /**
  * {@code --protocol tcp}: the user's {@link TcpApp} or {@link AsyncTcpApp}, loaded and started,
@@ -67,9 +65,9 @@ public final class TcpPipeline {
         if (Settings.BUILT_IN_APPS.contains(name)) {
             throw new BootFailure("--app " + name + " is an HTTP application: use --protocol http");
         }
-        List<String> classPath = config.get(Settings.CLASSPATH);
-        AppClassLoader loader = AppClassLoader.of(classPath);
-        App app = Applications.instantiate(loader, name, String.join(java.io.File.pathSeparator, classPath));
+        Applications.Loaded loaded = Applications.load(name, config.get(Settings.CLASSPATH));
+        App app = loaded.app();
+        ClassLoader loader = loaded.loader();
         if (app instanceof HttpApp || app instanceof AsyncHttpApp) {
             throw new BootFailure("application class " + name + " is an HTTP application: use --protocol http");
         }
@@ -104,15 +102,6 @@ public final class TcpPipeline {
      * finishing. A failure is logged; the drain goes on.
      */
     public void stop() {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
-        try {
-            app.stop(context);
-        } catch (Exception | LinkageError e) {
-            LOG.log(System.Logger.Level.ERROR, "application " + app.getClass().getName() + ": its stop hook failed", e);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        Applications.stop(app, context, loader);
     }
 }

@@ -86,6 +86,18 @@ final class FakeCall implements HttpCall {
         return ended.isDone();
     }
 
+    /** Waits up to {@code timeout} for the call to end; returns whether it did. */
+    boolean endsWithin(java.time.Duration timeout) {
+        try {
+            ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The status the client saw: the head's, or what the pipeline answers for a failure. */
     int status() {
         if (response != null) {

@@ -282,8 +282,9 @@ class HerdHttpServerTest {
 
         Thread stopper = Thread.ofVirtual().start(() -> context.getServer().stop(30));
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        // No event says "stop is now waiting": its thread's state does, watched up to the deadline.
         while (stopper.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
-            Thread.sleep(1);
+            Thread.onSpinWait();
         }
         assertThat(stopper.getState()).as("stop waits for the exchange").isEqualTo(Thread.State.TIMED_WAITING);
         exchange.sendResponseHeaders(200, -1);
