@@ -78,6 +78,6 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        return Server.serve(built, System.err).status();
+        return Server.serve(built, () -> built, System.err).status();
     }
 }

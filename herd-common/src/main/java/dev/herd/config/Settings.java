@@ -97,6 +97,14 @@ public final class Settings {
     public static final Setting<Duration> KEEPALIVE_TIMEOUT = Setting.duration("keepalive-timeout", "15s",
             "An idle keep-alive connection is closed after this long.");
 
+    public static final Setting<Long> KEEPALIVE_REQUESTS = new Setting<>("keepalive-requests", "N|off", "1000",
+            "Requests served on one keep-alive connection before it is answered with Connection: close (as nginx).",
+            text -> text.strip().equalsIgnoreCase("off") ? 0L : (long) Values.integer(text, 1, Integer.MAX_VALUE));
+
+    public static final Setting<Duration> MAX_CONNECTION_AGE = new Setting<>("max-connection-age", "DURATION|off", "off",
+            "A keep-alive connection older than this is answered with Connection: close on its next response.",
+            text -> text.strip().equalsIgnoreCase("off") ? Duration.ZERO : Values.duration(text));
+
     public static final Setting<String> APP = Setting.text("app", "NAME|CLASS", "demo",
             "The application: a built-in one (demo), or a class of --classpath implementing the herd API "
                     + "(dev.herd.api: HttpApp, AsyncHttpApp, TcpApp or AsyncTcpApp).");
@@ -129,7 +137,7 @@ public final class Settings {
             MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE, SCALE_INTERVAL, STANDBY, MAX_REQUESTS,
             MAX_REQUESTS_JITTER, MAX_RSS, THREADS, ADMIN, TIMEOUT,
             BOOT_TIMEOUT, GRACEFUL_TIMEOUT, MAX_BOOT_FAILURES, HANDLER_JVM_OPTS, MAX_BODY, MAX_INITIAL_LINE,
-            MAX_HEADER_SIZE, KEEPALIVE_TIMEOUT, APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING,
+            MAX_HEADER_SIZE, KEEPALIVE_TIMEOUT, KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE, APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING,
             PROTOCOL);
 
     /** The pool-size policies of {@code --scaling}. */

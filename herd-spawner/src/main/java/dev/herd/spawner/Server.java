@@ -2,6 +2,7 @@ package dev.herd.spawner;
 
 import dev.herd.config.Address;
 import dev.herd.config.Config;
+import dev.herd.config.ConfigSource;
 import dev.herd.config.Settings;
 import dev.herd.os.ExitCode;
 import dev.herd.os.ListeningSocket;
@@ -29,7 +30,11 @@ public final class Server {
     private Server() {
     }
 
-    public static ExitCode serve(Config config, PrintStream err) {
+    /**
+     * @param config the configuration read at start
+     * @param source where it came from: read again on every reload
+     */
+    public static ExitCode serve(Config config, ConfigSource source, PrintStream err) {
         ProcessLog.configure("spawner");
         List<AutoCloseable> acquired = new ArrayList<>();
         try {
