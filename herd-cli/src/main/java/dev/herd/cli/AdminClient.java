@@ -11,7 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Talks to a running spawner's admin endpoint for {@code herd status} and {@code herd stop}. */
+/** Talks to a running spawner's admin endpoint for {@code herd status}, {@code scale}, {@code reload} and {@code stop}. */
 final class AdminClient {
     private final String address;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
@@ -28,18 +28,31 @@ final class AdminClient {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** A POST whose answer is read whatever its status, waiting up to {@code timeout}. */
+    Reply postForReply(String path, Duration timeout) throws IOException {
+        HttpResponse<String> response = exchange(HttpRequest.newBuilder(uri(path))
+                .POST(HttpRequest.BodyPublishers.noBody()), timeout);
+        return new Reply(response.statusCode(), response.body());
+    }
+
+    record Reply(int status, String body) {
+    }
+
     private URI uri(String path) {
         return URI.create("http://" + address + path);
     }
 
     private String send(HttpRequest.Builder request) throws IOException {
+        HttpResponse<String> response = exchange(request, Duration.ofSeconds(10));
+        if (response.statusCode() >= 400) {
+            throw new IOException("admin endpoint answered " + response.statusCode() + ": " + response.body().strip());
+        }
+        return response.body();
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder request, Duration timeout) throws IOException {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 400) {
-                throw new IOException("admin endpoint answered " + response.statusCode() + ": " + response.body().strip());
-            }
-            return response.body();
+            return http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new IOException("nothing answers at " + address + ": is herd running, with its admin endpoint "
                     + "there? (--admin ADDR)", e);

@@ -42,10 +42,13 @@ final class StatusCommand implements Callable<Integer> {
     static String render(JsonNode s, int eventCount) {
         StringBuilder out = new StringBuilder();
         JsonNode address = s.path("address");
-        out.append(String.format("spawner %d %s, listening on %s (%s), accept queue %d/%d, target %d handlers (%s)%n%n",
+        out.append(String.format("spawner %d %s, listening on %s (%s), accept queue %d/%d, target %d handlers (%s), "
+                        + "generation %d%s%n%n",
                 s.path("spawner").path("pid").asLong(), s.path("spawner").path("state").asText(),
                 address.path("bind").asText(), address.path("origin").asText(), address.path("queued").asLong(),
-                address.path("backlog").asLong(), s.path("target_handlers").asInt(), s.path("scaling").asText()));
+                address.path("backlog").asLong(), s.path("target_handlers").asInt(), s.path("scaling").asText(),
+                s.path("generation").asInt(), s.path("reloading").isNumber()
+                        ? " (reloading to " + s.path("reloading").asInt() + ")" : ""));
         String row = "%4s %8s %4s %-9s %6s %9s %10s %11s %11s %7s %10s %8s%n";
         out.append(String.format(row, "SLOT", "PID", "GEN", "STATE", "CONNS", "IN-FLIGHT", "REQUESTS",
                 "ACCEPTS-WON", "ACCEPTS-LOST", "ERRORS", "HEARTBEAT", "RSS"));

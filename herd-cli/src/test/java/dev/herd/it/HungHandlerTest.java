@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A handler that stops stamping heartbeats is dumped, killed and replaced. */
 class HungHandlerTest {
-    private static final String[] EXPECTED = {"missed heartbeats", "still hung after its thread dump",
+    private static final String[] EXPECTED = {"missed heartbeats", "ms after its thread dump: SIGKILL",
         "was killed by SIGKILL"};
 
     @Test
@@ -28,7 +28,7 @@ class HungHandlerTest {
             assertThat(HerdProcess.readyPids(replaced)).contains(before.get(1));
             assertThat(herd.output())
                     .containsPattern("\\(pid " + victim + ", generation 1\\) missed heartbeats for \\d+ ms \\(timeout 2000 ms\\)")
-                    .contains("(pid " + victim + ", generation 1) still hung after its thread dump: SIGKILL");
+                    .contains("(pid " + victim + ", generation 1) still hung 1000 ms after its thread dump: SIGKILL");
             assertThat(herd.get("/").status()).isEqualTo(200);
             assertThat(herd.unexpectedProblems(EXPECTED)).isEmpty();
         }

@@ -1,12 +1,12 @@
 package dev.herd.spawner;
 
-import dev.herd.os.Posix;
 import dev.herd.os.Signal;
+import dev.herd.scoreboard.SlotSnapshot;
 
 /**
  * The spawner's view of one handler process, and the only code that signals it (STYLE rule 3).
- * A signal to a process that no longer exists counts as delivered: it has exited, and its exit
- * event is on its way.
+ * It owns the deadline of the phase the handler is in — boot, heartbeat, thread-dump grace,
+ * drain — and says which escalation is due; the spawner loop enforces them all in one step.
  *
  * <p>Used on the spawner thread only.
  */
@@ -17,17 +17,32 @@ final class HandlerHandle {
      */
     enum Phase { STARTING, STANDBY, READY, RETIRING, STOPPING }
 
+    /** What a passed deadline asks for. */
+    enum Escalation {
+        /** Not ready within the boot timeout: thread dump, then kill; it counts as a failed boot. */
+        BOOT_HUNG,
+        /** A loop's heartbeat is older than the timeout: thread dump, then kill. */
+        HEARTBEAT_MISSED,
+        /** Still there a grace after its thread dump. */
+        STILL_HUNG,
+        /** Still there after its drain's grace. */
+        DRAIN_OVERDUE
+    }
+
     private final int slot;
-    private final int generation;
-    private final Process process;
+    private final Generation generation;
+    private final Generation.Deadlines deadlines;
+    private final long pid;
+    private final Launcher launcher;
     private final long spawnedAtNanos;
+    private final boolean bootsToStandby;
+    private final long requestLimit;
     private Phase phase = Phase.STARTING;
+    private boolean booted;
+    private boolean bootTimedOut;
     private long termSentAtNanos = Long.MIN_VALUE;
     private long quitSentAtNanos = Long.MIN_VALUE;
     private boolean killSent;
-
-    private final boolean bootsToStandby;
-    private final long requestLimit;
     private String retireReason;
     private long lastAcceptsWon;
     private long lastAcceptsLost;
@@ -36,33 +51,102 @@ final class HandlerHandle {
      * @param bootsToStandby whether it boots into standby (not accepting until activated)
      * @param requestLimit   requests after which it is retired; 0 for no limit
      */
-    HandlerHandle(int slot, int generation, Process process, long spawnedAtNanos, boolean bootsToStandby,
-                  long requestLimit) {
+    HandlerHandle(int slot, Generation generation, long pid, Launcher launcher, long spawnedAtNanos,
+                  boolean bootsToStandby, long requestLimit) {
         this.slot = slot;
         this.generation = generation;
-        this.process = process;
+        this.deadlines = generation.deadlines();
+        this.pid = pid;
+        this.launcher = launcher;
         this.spawnedAtNanos = spawnedAtNanos;
         this.bootsToStandby = bootsToStandby;
         this.requestLimit = requestLimit;
     }
 
-    boolean bootsToStandby() {
-        return bootsToStandby;
+    // ---- the phase deadlines ----
+
+    /**
+     * When this handle next needs the loop's attention for a deadline, or {@link Long#MAX_VALUE}.
+     *
+     * @param slot its scoreboard slot as read this pass, or null while the slot is not its own yet
+     */
+    long deadlineNanos(SlotSnapshot slot) {
+        if (killSent) {
+            return Long.MAX_VALUE;
+        }
+        if (quitSentAtNanos != Long.MIN_VALUE) {
+            return quitSentAtNanos + Generation.Deadlines.DUMP_GRACE.toNanos();
+        }
+        return switch (phase) {
+            case STOPPING -> termSentAtNanos + deadlines.termToKill().toNanos();
+            case STARTING -> spawnedAtNanos + deadlines.boot().toNanos();
+            case STANDBY, READY, RETIRING -> slot == null ? Long.MAX_VALUE
+                    : slot.oldestHeartbeatNanos() + deadlines.heartbeat().toNanos();
+        };
     }
 
-    long requestLimit() {
-        return requestLimit;
+    /**
+     * The escalation due at {@code now}, if any. Heartbeats are judged only when the spawner's own
+     * pass came on time: after it overslept, old stamps say nothing about the handlers.
+     */
+    Escalation due(long nowNanos, SlotSnapshot slot, boolean judgeHeartbeats) {
+        long deadline = deadlineNanos(slot);
+        if (deadline == Long.MAX_VALUE || nowNanos - deadline < 0) {
+            return null;
+        }
+        if (quitSentAtNanos != Long.MIN_VALUE) {
+            return Escalation.STILL_HUNG;
+        }
+        return switch (phase) {
+            case STOPPING -> Escalation.DRAIN_OVERDUE;
+            case STARTING -> Escalation.BOOT_HUNG;
+            case STANDBY, READY, RETIRING -> judgeHeartbeats ? Escalation.HEARTBEAT_MISSED : null;
+        };
+    }
+
+    /** Asks the JVM for a thread dump on its standard error before it is killed as hung. */
+    void dumpThreads(long nowNanos) {
+        if (quitSentAtNanos == Long.MIN_VALUE) {
+            quitSentAtNanos = nowNanos;
+            bootTimedOut = phase == Phase.STARTING;
+            launcher.signal(pid, Signal.QUIT);
+        }
+    }
+
+    void kill() {
+        if (!killSent) {
+            killSent = true;
+            phase = Phase.STOPPING;
+            launcher.signal(pid, Signal.KILL);
+        }
+    }
+
+    /** Graceful stop: the handler stops accepting, finishes what it has, and exits. */
+    void terminate(long nowNanos) {
+        if (termSentAtNanos == Long.MIN_VALUE && !killSent) {
+            termSentAtNanos = nowNanos;
+            phase = Phase.STOPPING;
+            launcher.signal(pid, Signal.TERM);
+        }
+    }
+
+    // ---- phase changes ----
+
+    void ready() {
+        phase = Phase.READY;
+        booted = true;
     }
 
     /** Booted into standby: it waits for {@link #activate()}. */
     void standby() {
         phase = Phase.STANDBY;
+        booted = true;
     }
 
     /** Tells a standby handler to start watching the socket (SIGUSR1); it accepts within milliseconds. */
     void activate() {
         phase = Phase.READY;
-        signal(Signal.USR1);
+        launcher.signal(pid, Signal.USR1);
     }
 
     /** Marks it for retirement: it keeps accepting until a replacement is ready. */
@@ -73,16 +157,35 @@ final class HandlerHandle {
         }
     }
 
+    /**
+     * Whether its exit ends a failed boot: it never became ready, and it either timed out booting
+     * or left on its own. A handler told to stop while booting (the pool shrank, the server stops,
+     * a reload was given up) did not fail.
+     */
+    boolean bootFailed() {
+        return !booted && (bootTimedOut || termSentAtNanos == Long.MIN_VALUE);
+    }
+
+    // ---- what it is ----
+
+    boolean bootsToStandby() {
+        return bootsToStandby;
+    }
+
+    long requestLimit() {
+        return requestLimit;
+    }
+
     String retireReason() {
         return retireReason;
     }
 
     /** Accepts won and lost since the last call, from the slot's running totals. */
     long[] acceptDeltas(long won, long lost) {
-        long[] deltas = {Math.max(0, won - lastAcceptsWon), Math.max(0, lost - lastAcceptsLost)};
+        long[] result = {Math.max(0, won - lastAcceptsWon), Math.max(0, lost - lastAcceptsLost)};
         lastAcceptsWon = won;
         lastAcceptsLost = lost;
-        return deltas;
+        return result;
     }
 
     /** Accepting connections now (ready, or retiring but not yet told to stop). */
@@ -90,20 +193,33 @@ final class HandlerHandle {
         return phase == Phase.READY || phase == Phase.RETIRING;
     }
 
+    /**
+     * Counts toward a target: accepting, or booting to accept. A boot that timed out still counts
+     * until its exit is reaped: only then is it a boot failure, and the next spawn waits its back-off.
+     */
+    boolean carriesLoad() {
+        return phase == Phase.READY || (booting() && !bootsToStandby);
+    }
+
+    /** Counts toward the standby wanted: on standby, or booting to it. */
+    boolean standing() {
+        return phase == Phase.STANDBY || (booting() && bootsToStandby);
+    }
+
+    private boolean booting() {
+        return phase == Phase.STARTING || bootTimedOut;
+    }
+
     int slot() {
         return slot;
     }
 
-    int generation() {
+    Generation generation() {
         return generation;
     }
 
     long pid() {
-        return process.pid();
-    }
-
-    Process process() {
-        return process;
+        return pid;
     }
 
     Phase phase() {
@@ -114,53 +230,16 @@ final class HandlerHandle {
         return spawnedAtNanos;
     }
 
-    void ready() {
-        phase = Phase.READY;
-    }
-
-    /** Graceful stop: the handler stops accepting, finishes what it has, and exits. */
-    void terminate(long nowNanos) {
-        if (termSentAtNanos == Long.MIN_VALUE) {
-            termSentAtNanos = nowNanos;
-            phase = Phase.STOPPING;
-            signal(Signal.TERM);
-        }
-    }
-
     boolean terminating() {
         return termSentAtNanos != Long.MIN_VALUE;
-    }
-
-    /** Asks the JVM for a thread dump on its standard error, before it is killed as hung. */
-    void dumpThreads(long nowNanos) {
-        if (quitSentAtNanos == Long.MIN_VALUE) {
-            quitSentAtNanos = nowNanos;
-            signal(Signal.QUIT);
-        }
     }
 
     boolean dumped() {
         return quitSentAtNanos != Long.MIN_VALUE;
     }
 
-    long quitSentAtNanos() {
-        return quitSentAtNanos;
-    }
-
-    void kill() {
-        if (!killSent) {
-            killSent = true;
-            phase = Phase.STOPPING;
-            signal(Signal.KILL);
-        }
-    }
-
     boolean killed() {
         return killSent;
-    }
-
-    private void signal(Signal signal) {
-        Posix.kill(process.pid(), signal.number());
     }
 
     /** "exited with status 1" or "was killed by SIGKILL", from the status the JDK reports. */
@@ -174,6 +253,6 @@ final class HandlerHandle {
 
     @Override
     public String toString() {
-        return "handler " + slot + " (pid " + pid() + ", generation " + generation + ")";
+        return "handler " + slot + " (pid " + pid + ", generation " + generation.number() + ")";
     }
 }

@@ -31,4 +31,16 @@ final class Policies {
             case ADAPTIVE -> config.get(Settings.MIN_HANDLERS);
         };
     }
+
+    /**
+     * The target once a reload's configuration applies: static takes its new --handlers; the
+     * others keep the size the load asked for, within their new bounds.
+     */
+    static int targetAfterReload(Config config, int current) {
+        return switch (Settings.scaling(config)) {
+            case STATIC -> config.get(Settings.HANDLERS);
+            case SPARE, ADAPTIVE -> Math.clamp(current, config.get(Settings.MIN_HANDLERS),
+                    config.get(Settings.MAX_HANDLERS));
+        };
+    }
 }

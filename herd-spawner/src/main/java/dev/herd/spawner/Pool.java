@@ -16,6 +16,10 @@ final class Pool {
         return handlers.remove(h);
     }
 
+    java.util.Optional<HandlerHandle> byPid(long pid) {
+        return handlers.stream().filter(h -> h.pid() == pid).findFirst();
+    }
+
     boolean isEmpty() {
         return handlers.isEmpty();
     }

@@ -5,9 +5,13 @@ import java.util.List;
 /**
  * The spawner's handlers as it last published them, for readers on other threads (the admin
  * endpoints). Immutable.
+ *
+ * @param generation the generation serving
+ * @param reloading  the generation a reload is starting, or 0 when none is under way
+ * @param maxTarget  the most handlers the pool may be asked to run
  */
 public record PoolView(long spawnerPid, long startedAtNanos, boolean stopping, int targetHandlers,
-                       String scaling, List<Entry> handlers) {
+                       String scaling, int generation, int reloading, int maxTarget, List<Entry> handlers) {
 
     public record Entry(int slot, long pid, int generation, String phase, long spawnedAtNanos) {
     }

@@ -53,7 +53,7 @@ public final class Server {
 
             Scoreboard scoreboard = Scoreboard.create(Spawner.slotsFor(config), config.get(Settings.THREADS));
             acquired.addFirst(scoreboard);
-            Spawner spawner = new Spawner(config, socket, scoreboard, MonotonicClock.SYSTEM);
+            Spawner spawner = new Spawner(config, source, socket, scoreboard, MonotonicClock.SYSTEM);
             Optional<Address.Inet> adminAddress = config.get(Settings.ADMIN);
             if (adminAddress.isPresent()) {
                 Address.Inet a = adminAddress.get();

@@ -1,6 +1,7 @@
 package dev.herd.spawner;
 
 import dev.herd.config.Config;
+import dev.herd.config.ConfigSource;
 import dev.herd.config.Settings;
 import dev.herd.os.ExitCode;
 import dev.herd.os.ListeningSocket;
@@ -18,11 +19,15 @@ import dev.herd.time.MonotonicClock;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -30,93 +35,76 @@ import java.util.concurrent.TimeUnit;
 /**
  * The supervising process: owns the listening socket and the scoreboard, keeps as many handlers
  * accepting as the scaling policy (or the operator) asks for, replaces those that die or hang,
- * retires handlers without losing a request, and stops them gracefully.
+ * retires handlers without losing a request, reloads by generations, and stops them gracefully.
  *
  * <p>Everything happens on the thread that calls {@link #run()} — including every spawn, since
  * a handler's parent-death signal follows the thread that started it. Other threads only put
- * {@link SpawnerEvent}s on the queue.
+ * {@link SpawnerEvent}s on the queue. The loop sleeps until the nearest deadline or event.
  */
 public final class Spawner {
-    /** Longest sleep of the loop: how soon a handler's readiness or a missed heartbeat is seen. */
-    static final Duration TICK = Duration.ofMillis(50);
-    /** Between the thread dump (SIGQUIT) of a hung handler and its SIGKILL. */
-    static final Duration DUMP_GRACE = Duration.ofSeconds(1);
-    /** A pass that starts this late after the previous one means the spawner itself was stalled. */
+    /** While a handler boots, how often its slot is looked at for readiness. */
+    static final Duration READINESS_POLL = Duration.ofMillis(50);
+    /** The longest the loop sleeps with nothing due. */
+    static final Duration MAX_SLEEP = Duration.ofSeconds(1);
+    /** A pass that starts this late after it was due means the spawner itself was stalled. */
     static final Duration OVERSLEPT = Duration.ofSeconds(1);
 
-    private final Config config;
+    private final ConfigSource source;
     private final ListeningSocket socket;
     private final Scoreboard scoreboard;
     private final MonotonicClock clock;
-    private final HandlerCommand command;
+    private final Launcher launcher;
     private final BlockingQueue<SpawnerEvent> events = new LinkedBlockingQueue<>();
     private final EventLog log = new EventLog(200);
     private final Pool pool = new Pool();
     private final BitSet usedSlots = new BitSet();
-    private final BootFailures bootFailures;
-    private final ScalingPolicy policy;
-    private final Duration timeout;
-    private final Duration bootTimeout;
-    private final Duration gracefulTimeout;
-    private final Duration scaleInterval;
-    private final int standbyWanted;
-    private final int maxTarget;
-    private final long maxRequests;
-    private final int maxRequestsJitter;
-    private final long maxRss;
     private final long startedAtNanos;
     private volatile PoolView view;
+    /** The generation serving; new handlers are of this one unless a reload is under way. */
+    private Generation serving;
+    private Reload reload;
+    private int lastGeneration;
+    private ScalingPolicy policy;
+    private BootFailures bootFailures;
     private int target;
     private OptionalInt manualTarget = OptionalInt.empty();
     private long nextScaleNanos;
-    private int generation = 1;
     private boolean stopping;
-    private long stopDeadlineNanos;
     private ExitCode exitCode = ExitCode.OK;
-    private long lastPassNanos;
+    private long plannedWakeNanos;
     /** The event that ended the last wait; handled first in the next pass. */
     private SpawnerEvent woken;
 
-    public Spawner(Config config, ListeningSocket socket, Scoreboard scoreboard, MonotonicClock clock) {
-        this.config = config;
+    public Spawner(Config config, ConfigSource source, ListeningSocket socket, Scoreboard scoreboard,
+                   MonotonicClock clock) {
+        this(config, source, socket, scoreboard, clock, new ProcessLauncher());
+    }
+
+    Spawner(Config config, ConfigSource source, ListeningSocket socket, Scoreboard scoreboard, MonotonicClock clock,
+            Launcher launcher) {
+        this.source = source;
         this.socket = socket;
         this.scoreboard = scoreboard;
         this.clock = clock;
-        this.timeout = config.get(Settings.TIMEOUT);
-        this.bootTimeout = config.get(Settings.BOOT_TIMEOUT);
-        this.gracefulTimeout = config.get(Settings.GRACEFUL_TIMEOUT);
-        this.scaleInterval = config.get(Settings.SCALE_INTERVAL);
-        this.standbyWanted = config.get(Settings.STANDBY);
-        this.maxRequests = config.get(Settings.MAX_REQUESTS);
-        this.maxRequestsJitter = config.get(Settings.MAX_REQUESTS_JITTER);
-        this.maxRss = config.get(Settings.MAX_RSS);
+        this.launcher = launcher;
+        this.serving = Generation.of(++lastGeneration, config, scoreboard.path());
         this.policy = Policies.of(config);
-        this.maxTarget = maxTargetFor(config);
+        this.bootFailures = bootFailuresFor(config);
         this.target = Policies.initialTarget(config);
-        this.bootFailures = new BootFailures(config.get(Settings.MAX_BOOT_FAILURES),
-                Duration.ofMillis(100), Duration.ofSeconds(10));
-        this.command = HandlerCommand.of(config, scoreboard.path(), heartbeatFor(timeout));
         this.startedAtNanos = clock.nanoTime();
-        this.nextScaleNanos = startedAtNanos + scaleInterval.toNanos();
+        this.nextScaleNanos = startedAtNanos + config.get(Settings.SCALE_INTERVAL).toNanos();
+        this.plannedWakeNanos = startedAtNanos;
         publish();
     }
 
-    /** Each loop stamps a few times per timeout, so one late stamp is never mistaken for a hang. */
-    static Duration heartbeatFor(Duration timeout) {
-        Duration quarter = timeout.dividedBy(4);
-        Duration min = Duration.ofMillis(50);
-        Duration max = Duration.ofSeconds(1);
-        return quarter.compareTo(min) < 0 ? min : quarter.compareTo(max) > 0 ? max : quarter;
-    }
-
-    /** The most handlers the pool may be asked to run, by a policy or by hand. */
-    static int maxTargetFor(Config config) {
-        return Math.max(config.get(Settings.HANDLERS), config.get(Settings.MAX_HANDLERS));
+    private static BootFailures bootFailuresFor(Config config) {
+        return new BootFailures(config.get(Settings.MAX_BOOT_FAILURES), Duration.ofMillis(100), Duration.ofSeconds(10));
     }
 
     public static int slotsFor(Config config) {
-        // Room for replacements and standbys to start while the handlers they replace still drain.
-        return 2 * (maxTargetFor(config) + config.get(Settings.STANDBY));
+        // Room for replacements and standbys to start while the handlers they replace still drain,
+        // and for a reload's new generation to boot beside the one serving.
+        return 2 * (Generation.maxTargetFor(config) + config.get(Settings.STANDBY));
     }
 
     /** For the admin endpoints: safe from any thread. */
@@ -141,14 +129,22 @@ public final class Spawner {
         events.add(new SpawnerEvent.StopRequested(source));
     }
 
+    /** From any thread: asks for a reload; the future completes when the new generation serves, or it failed. */
+    public CompletableFuture<ReloadOutcome> requestReload(String source) {
+        CompletableFuture<ReloadOutcome> outcome = new CompletableFuture<>();
+        events.add(new SpawnerEvent.ReloadRequested(source, outcome));
+        return outcome;
+    }
+
     /**
      * From any thread: fixes the target at {@code handlers}, or (empty) gives it back to the policy.
      *
      * @throws IllegalArgumentException if {@code handlers} is outside 1 and the larger of --handlers and --max-handlers
      */
     public void requestScale(OptionalInt handlers, String source) {
-        if (handlers.isPresent() && (handlers.getAsInt() < 1 || handlers.getAsInt() > maxTarget)) {
-            throw new IllegalArgumentException("handlers must be from 1 to " + maxTarget
+        int max = view.maxTarget();
+        if (handlers.isPresent() && (handlers.getAsInt() < 1 || handlers.getAsInt() > max)) {
+            throw new IllegalArgumentException("handlers must be from 1 to " + max
                     + " (the larger of --handlers and --max-handlers)");
         }
         events.add(new SpawnerEvent.ScaleRequested(handlers, source));
@@ -162,40 +158,58 @@ public final class Spawner {
 
     /** Runs until every handler has exited after a stop; returns the process's exit code. */
     public ExitCode run() {
+        Config config = serving.config();
         log.add(Level.INFO, "start", "starting " + target + " handlers of " + config.get(Settings.THREADS)
                 + " threads on " + socket.address() + " (scaling " + policy.name()
-                + (standbyWanted > 0 ? ", " + standbyWanted + " on standby" : "") + ")");
-        lastPassNanos = clock.nanoTime();
+                + (config.get(Settings.STANDBY) > 0 ? ", " + config.get(Settings.STANDBY) + " on standby" : "") + ")");
+        plannedWakeNanos = clock.nanoTime();
         while (true) {
-            long now = clock.nanoTime();
-            boolean overslept = now - lastPassNanos > TICK.toNanos() + OVERSLEPT.toNanos();
-            lastPassNanos = now;
-            handleEvents(now);
-            // Readers see an operator's command take effect before the spawns it causes.
-            publish();
-            noticeReadiness(now);
-            if (stopping) {
-                if (pool.isEmpty()) {
-                    break;
-                }
-                killStragglers(now);
-            } else {
-                killHung(now, overslept);
-                boolean tick = now - nextScaleNanos >= 0;
-                if (tick) {
-                    nextScaleNanos = now + scaleInterval.toNanos();
-                    scale(now);
-                }
-                markRetirements(now, tick);
-                fill(now);
-                trim(now);
+            long wake = pass();
+            if (finished()) {
+                break;
             }
-            publish();
-            waitForEvent(now);
+            waitUntil(wake);
         }
         log.add(Level.INFO, "stopped", "all handlers have exited; spawner exits with " + exitCode);
         publish();
         return exitCode;
+    }
+
+    boolean finished() {
+        return stopping && pool.isEmpty();
+    }
+
+    ExitCode exitCode() {
+        return exitCode;
+    }
+
+    /** One pass of the loop; returns when the next is due unless an event comes first. */
+    long pass() {
+        long now = clock.nanoTime();
+        boolean onTime = now - plannedWakeNanos <= OVERSLEPT.toNanos();
+        if (!onTime) {
+            log.add(Level.WARNING, "overslept", "spawner loop stalled for " + (now - plannedWakeNanos) / 1_000_000
+                    + " ms; not judging heartbeats this pass");
+        }
+        handleEvents(now);
+        // Readers see an operator's command take effect before the spawns it causes.
+        publish();
+        Reading reading = read();
+        noticeReadiness(now, reading);
+        enforceDeadlines(now, reading, onTime);
+        if (!stopping) {
+            if (now - nextScaleNanos >= 0) {
+                nextScaleNanos = now + serving.config().get(Settings.SCALE_INTERVAL).toNanos();
+                scale(now, reading);
+                markRetirements(reading);
+            }
+            advanceReload(now);
+            fill(now);
+            trim(now, reading);
+        }
+        publish();
+        plannedWakeNanos = nextWake(now, reading);
+        return plannedWakeNanos;
     }
 
     private void handleEvents(long now) {
@@ -207,9 +221,11 @@ public final class Spawner {
         for (; event != null; event = events.poll()) {
             switch (event) {
                 case SpawnerEvent.SignalReceived(Signal signal) -> onSignal(signal, now);
-                case SpawnerEvent.HandlerExited(HandlerHandle handle, int status) -> reap(handle, status, now);
+                case SpawnerEvent.HandlerExited(long pid, int status) -> pool.byPid(pid).ifPresent(h -> reap(h, status, now));
                 case SpawnerEvent.StopRequested(String source) -> beginStop(source, now, ExitCode.OK);
                 case SpawnerEvent.ScaleRequested(OptionalInt handlers, String source) -> setManual(handlers, source);
+                case SpawnerEvent.ReloadRequested(String source, CompletableFuture<ReloadOutcome> outcome) ->
+                        beginReload(source, outcome, now);
             }
         }
     }
@@ -225,9 +241,9 @@ public final class Spawner {
                 }
             }
             case TERM -> beginStop("SIGTERM", now, ExitCode.OK);
-            case TTIN -> setManual(OptionalInt.of(Math.min(maxTarget, target + 1)), "SIGTTIN");
+            case TTIN -> setManual(OptionalInt.of(Math.min(serving.maxTarget(), target + 1)), "SIGTTIN");
             case TTOU -> setManual(OptionalInt.of(Math.max(1, target - 1)), "SIGTTOU");
-            case HUP -> log.add(Level.WARNING, "signal", "SIGHUP received: reloading is not available in this version; ignored");
+            case HUP -> beginReload("SIGHUP", new CompletableFuture<>(), now);
             default -> log.add(Level.WARNING, "signal", signal.fullName() + " ignored");
         }
     }
@@ -253,29 +269,127 @@ public final class Spawner {
         }
         stopping = true;
         exitCode = code;
-        stopDeadlineNanos = now + gracefulTimeout.toNanos();
+        if (reload != null) {
+            endReload(new ReloadOutcome.Failed(serving.number(), "the server is stopping (" + why + ")"), now);
+        }
         log.add(Level.INFO, "stop", why + ": graceful stop of " + pool.size() + " handlers (up to "
-                + gracefulTimeout.toMillis() + " ms)");
+                + serving.config().get(Settings.GRACEFUL_TIMEOUT).toMillis() + " ms)");
         pool.all().forEach(h -> h.terminate(now));
     }
 
-    private void reap(HandlerHandle handle, int status, long now) {
-        if (!pool.remove(handle)) {
+    // ---- reload ----
+
+    /**
+     * Reads the configuration again and starts a new generation beside the serving one. Nothing
+     * changes if the configuration is bad, the server is stopping, or a reload is under way.
+     */
+    private void beginReload(String why, CompletableFuture<ReloadOutcome> outcome, long now) {
+        String refused = stopping ? "the server is stopping"
+                : reload != null ? "a reload to generation " + reload.next().number() + " is under way (asked by "
+                + reload.source() + " " + (now - reload.requestedAtNanos()) / 1_000_000 + " ms ago)"
+                : null;
+        Config read = null;
+        if (refused == null) {
+            try {
+                read = source.load();
+            } catch (IllegalArgumentException e) {
+                refused = "invalid configuration: " + e.getMessage();
+            }
+        }
+        if (refused == null && slotsFor(read) > scoreboard.slots()) {
+            refused = "the new --max-handlers and --standby need " + slotsFor(read) + " scoreboard slots and this "
+                    + "server has " + scoreboard.slots() + ": restart to apply them";
+        }
+        if (refused != null) {
+            log.add(Level.ERROR, "reload-failed", why + ": reload refused: " + refused + "; generation "
+                    + serving.number() + " keeps serving");
+            outcome.complete(new ReloadOutcome.Failed(serving.number(), refused));
             return;
         }
+        List<String> ignored = new ArrayList<>();
+        Config effective = Reload.effective(serving.config(), read, ignored);
+        reload = new Reload(Generation.of(++lastGeneration, effective, scoreboard.path()), now, why, outcome,
+                List.copyOf(ignored));
+        ignored.forEach(line -> log.add(Level.WARNING, "reload", "reload: " + line));
+        log.add(Level.INFO, "reload", why + ": starting generation " + reload.next().number() + " (" + target
+                + " handlers); generation " + serving.number() + " serves until it is ready");
+    }
+
+    /** Once enough of the new generation accepts to carry the pool, it serves and the old one drains. */
+    private void advanceReload(long now) {
+        if (reload == null) {
+            return;
+        }
+        Generation next = reload.next();
+        int number = next.number();
+        int ready = pool.count(h -> h.generation() == next && h.phase() == HandlerHandle.Phase.READY);
+        if (ready < target) {
+            return;
+        }
+        Generation old = serving;
+        serving = reload.next();
+        Config config = serving.config();
+        policy = Policies.of(config);
+        bootFailures = bootFailuresFor(config);
+        int max = serving.maxTarget();
+        manualTarget = manualTarget.isPresent() ? OptionalInt.of(Math.min(max, manualTarget.getAsInt())) : manualTarget;
+        target = manualTarget.isPresent() ? manualTarget.getAsInt() : Policies.targetAfterReload(config, target);
+        List<HandlerHandle> previous = pool.all().stream().filter(h -> h.generation() != next).toList();
+        Duration took = Duration.ofNanos(now - reload.requestedAtNanos());
+        log.add(Level.INFO, "reload", "generation " + number + " serves (" + ready + " handlers ready "
+                + took.toMillis() + " ms after " + reload.source() + "); generation " + old.number()
+                + " drains: " + previous.size() + " handlers");
+        previous.forEach(h -> h.terminate(now));
+        endReload(new ReloadOutcome.Reloaded(number, took, reload.ignored()), now);
+    }
+
+    /** A reload's new generation could not boot: it is stopped, and the serving one goes on. */
+    private void failReload(String reason, long now) {
+        int number = reload.next().number();
+        log.add(Level.ERROR, "reload-failed", "reload to generation " + number + " failed: " + reason
+                + "; generation " + serving.number() + " keeps serving. Check the handler output above.");
+        endReload(new ReloadOutcome.Failed(serving.number(), reason), now);
+    }
+
+    private void endReload(ReloadOutcome outcome, long now) {
+        Reload ended = reload;
+        reload = null;
+        if (outcome instanceof ReloadOutcome.Failed) {
+            pool.all().stream().filter(h -> h.generation() == ended.next()).forEach(h -> h.terminate(now));
+        }
+        ended.outcome().complete(outcome);
+    }
+
+    /** The generation new handlers are started from. */
+    private Generation spawning() {
+        return reload != null ? reload.next() : serving;
+    }
+
+    // ---- supervision ----
+
+    private void reap(HandlerHandle handle, int status, long now) {
+        pool.remove(handle);
         usedSlots.clear(handle.slot());
         String how = HandlerHandle.describeExit(status);
-        if (stopping || handle.terminating()) {
-            log.add(Level.INFO, "exit", handle + " " + how);
-        } else if (handle.phase() == HandlerHandle.Phase.STARTING) {
+        boolean ofReload = reload != null && handle.generation() == reload.next();
+        if (handle.bootFailed() && !stopping) {
+            String what = handle + " " + how + (handle.dumped()
+                    ? " after it was not ready within " + handle.generation().deadlines().boot().toMillis() + " ms"
+                    : " before it was ready");
+            if (ofReload) {
+                failReload(what, now);
+                return;
+            }
             Duration delay = bootFailures.failed(now);
-            log.add(Level.ERROR, "boot-failure", handle + " " + how + " before it was ready ("
-                    + bootFailures.inRow() + " boot failures in a row); next spawn in " + delay.toMillis() + " ms");
+            log.add(Level.ERROR, "boot-failure", what + " (" + bootFailures.inRow()
+                    + " boot failures in a row); next spawn in " + delay.toMillis() + " ms");
             if (bootFailures.gaveUp()) {
                 log.add(Level.ERROR, "give-up", "handlers failed to boot " + bootFailures.inRow()
                         + " times in a row; stopping. Check --handler-jvm-opts and the handler output above.");
                 beginStop("boot failures", now, ExitCode.BOOT_FAILURE);
             }
+        } else if (stopping || handle.terminating()) {
+            log.add(Level.INFO, "exit", handle + " " + how);
         } else if (handle.killed()) {
             log.add(Level.INFO, "exit", handle + " " + how + " after it hung; replacing it");
         } else {
@@ -283,10 +397,10 @@ public final class Spawner {
         }
     }
 
-    private void noticeReadiness(long now) {
+    private void noticeReadiness(long now, Reading reading) {
         for (HandlerHandle h : pool.inPhase(HandlerHandle.Phase.STARTING)) {
-            SlotSnapshot slot = scoreboard.read(h.slot());
-            if (slot.pid() != h.pid()) {
+            SlotSnapshot slot = reading.slot(h);
+            if (slot == null || h.dumped() || h.terminating()) {
                 continue;
             }
             long ms = (now - h.spawnedAtNanos()) / 1_000_000;
@@ -302,60 +416,45 @@ public final class Spawner {
         }
     }
 
-    /**
-     * Two deadlines: a handler not ready within the boot timeout, and a booted handler whose
-     * oldest loop heartbeat is older than the timeout. Both get a thread dump, then SIGKILL.
-     * Skipped when this pass itself comes late: then the spawner, not the handlers, was stalled.
-     */
-    private void killHung(long now, boolean overslept) {
-        if (overslept) {
-            log.add(Level.WARNING, "overslept", "spawner loop stalled; not judging heartbeats this pass");
-            return;
-        }
+    /** Every handle's phase deadline, in one step: boot, heartbeat, thread-dump grace, drain. */
+    private void enforceDeadlines(long now, Reading reading, boolean onTime) {
         for (HandlerHandle h : pool.all()) {
-            if (h.killed() || h.terminating()) {
+            HandlerHandle.Escalation due = h.due(now, reading.slot(h), onTime);
+            if (due == null) {
                 continue;
             }
-            if (h.dumped()) {
-                if (now - h.quitSentAtNanos() >= DUMP_GRACE.toNanos()) {
-                    log.add(Level.ERROR, "kill", h + " still hung after its thread dump: SIGKILL");
-                    h.kill();
-                }
-                continue;
-            }
-            if (h.phase() == HandlerHandle.Phase.STARTING) {
-                if (now - h.spawnedAtNanos() > bootTimeout.toNanos()) {
-                    log.add(Level.ERROR, "hung", h + " not ready after " + bootTimeout.toMillis()
-                            + " ms: thread dump (SIGQUIT), then SIGKILL");
+            Generation.Deadlines limits = h.generation().deadlines();
+            switch (due) {
+                case BOOT_HUNG -> {
+                    log.add(Level.ERROR, "hung", h + " not ready after " + limits.boot().toMillis()
+                            + " ms: thread dump (SIGQUIT), then SIGKILL; counts as a failed boot");
                     h.dumpThreads(now);
                 }
-                continue;
-            }
-            SlotSnapshot slot = scoreboard.read(h.slot());
-            long age = now - slot.oldestHeartbeatNanos();
-            if (slot.pid() == h.pid() && age > timeout.toNanos()) {
-                log.add(Level.ERROR, "hung", h + " missed heartbeats for " + age / 1_000_000
-                        + " ms (timeout " + timeout.toMillis() + " ms): thread dump (SIGQUIT), then SIGKILL");
-                h.dumpThreads(now);
+                case HEARTBEAT_MISSED -> {
+                    long age = now - reading.slot(h).oldestHeartbeatNanos();
+                    log.add(Level.ERROR, "hung", h + " missed heartbeats for " + age / 1_000_000 + " ms (timeout "
+                            + limits.heartbeat().toMillis() + " ms): thread dump (SIGQUIT), then SIGKILL");
+                    h.dumpThreads(now);
+                }
+                case STILL_HUNG -> {
+                    log.add(Level.ERROR, "kill", h + " still hung " + Generation.Deadlines.DUMP_GRACE.toMillis()
+                            + " ms after its thread dump: SIGKILL");
+                    h.kill();
+                }
+                case DRAIN_OVERDUE -> {
+                    log.add(Level.WARNING, "kill", h + " did not exit within " + limits.termToKill().toMillis()
+                            + " ms of SIGTERM (--graceful-timeout " + limits.drain().toMillis() + " ms): SIGKILL");
+                    h.kill();
+                }
             }
         }
     }
 
-    private void killStragglers(long now) {
-        if (now - stopDeadlineNanos < 0) {
-            return;
-        }
-        for (HandlerHandle h : pool.all()) {
-            if (!h.killed()) {
-                log.add(Level.WARNING, "kill", h + " did not stop within the graceful timeout: SIGKILL");
-                h.kill();
-            }
-        }
-    }
+    // ---- the pool's size ----
 
     /** Every scale interval: the policy's target, unless an operator fixed one. */
-    private void scale(long now) {
-        PoolSnapshot snapshot = snapshot(now);
+    private void scale(long now, Reading reading) {
+        PoolSnapshot snapshot = snapshot(now, reading);
         if (manualTarget.isPresent()) {
             return;
         }
@@ -366,18 +465,15 @@ public final class Spawner {
         }
     }
 
-    private PoolSnapshot snapshot(long now) {
+    private PoolSnapshot snapshot(long now, Reading reading) {
         int ready = 0;
         int idle = 0;
         int busyLoops = 0;
         long won = 0;
         long lost = 0;
         for (HandlerHandle h : pool.all()) {
-            if (!h.accepting()) {
-                continue;
-            }
-            SlotSnapshot slot = scoreboard.read(h.slot());
-            if (slot.pid() != h.pid()) {
+            SlotSnapshot slot = reading.slot(h);
+            if (!h.accepting() || slot == null) {
                 continue;
             }
             ready++;
@@ -394,7 +490,7 @@ public final class Spawner {
             lost += deltas[1];
         }
         ListeningSocket.QueueDepth queue = socket.queueDepth();
-        return new PoolSnapshot(now, target, ready, idle, config.get(Settings.THREADS), busyLoops,
+        return new PoolSnapshot(now, target, ready, idle, serving.config().get(Settings.THREADS), busyLoops,
                 queue.queued(), queue.backlog(), won, lost);
     }
 
@@ -403,22 +499,21 @@ public final class Spawner {
      * handler keeps accepting; {@link #fill} starts its replacement, and {@link #trim} stops it
      * once the replacement accepts.
      */
-    private void markRetirements(long now, boolean tick) {
-        boolean checkRss = maxRss > 0 && tick;
+    private void markRetirements(Reading reading) {
+        long maxRss = spawning().config().get(Settings.MAX_RSS);
         for (HandlerHandle h : pool.inPhase(HandlerHandle.Phase.READY)) {
-            if (h.requestLimit() > 0) {
-                SlotSnapshot slot = scoreboard.read(h.slot());
-                if (slot.pid() == h.pid() && slot.requests() >= h.requestLimit()) {
-                    retire(h, "served " + slot.requests() + " requests (limit " + h.requestLimit() + ")");
-                    continue;
-                }
+            SlotSnapshot slot = reading.slot(h);
+            if (slot == null || h.generation() != spawning()) {
+                continue;
             }
-            if (checkRss) {
-                long rss = StatusDocument.rssBytes(h.pid());
-                if (rss > maxRss) {
-                    retire(h, "resident memory " + rss / (1024 * 1024) + " MiB over --max-rss "
-                            + maxRss / (1024 * 1024) + " MiB");
-                }
+            if (h.requestLimit() > 0 && slot.requests() >= h.requestLimit()) {
+                retire(h, "served " + slot.requests() + " requests (limit " + h.requestLimit() + ")");
+                continue;
+            }
+            long rss = maxRss > 0 ? StatusDocument.rssBytes(h.pid()) : 0;
+            if (rss > maxRss) {
+                retire(h, "resident memory " + rss / (1024 * 1024) + " MiB over --max-rss "
+                        + maxRss / (1024 * 1024) + " MiB");
             }
         }
     }
@@ -429,63 +524,63 @@ public final class Spawner {
     }
 
     /**
-     * Brings the handlers that accept (or will, once booted) up to the target: standby handlers
-     * are activated first, in milliseconds; then new ones are spawned. Then refills the standby.
+     * Brings the handlers of the generation being started that accept (or will, once booted) up to
+     * the target: standby handlers are activated first, in milliseconds; then new ones are
+     * spawned. Then refills the standby.
      */
     private void fill(long now) {
-        int missing = target - pool.count(h -> h.phase() == HandlerHandle.Phase.READY
-                || (h.phase() == HandlerHandle.Phase.STARTING && !h.bootsToStandby()));
+        Generation g = spawning();
+        int missing = target - pool.count(h -> h.generation() == g && h.carriesLoad());
         for (HandlerHandle h : pool.inPhase(HandlerHandle.Phase.STANDBY)) {
             if (missing <= 0) {
                 break;
             }
-            h.activate();
-            log.add(Level.INFO, "activate", "activated standby " + h);
-            missing--;
+            if (h.generation() == g) {
+                h.activate();
+                log.add(Level.INFO, "activate", "activated standby " + h);
+                missing--;
+            }
         }
         while (missing > 0 && bootFailures.maySpawn(now) && spawn(now, false)) {
             missing--;
         }
-        int standby = pool.count(h -> h.phase() == HandlerHandle.Phase.STANDBY
-                || (h.phase() == HandlerHandle.Phase.STARTING && h.bootsToStandby()));
+        int standbyWanted = g.config().get(Settings.STANDBY);
+        int standby = pool.count(h -> h.generation() == g && h.standing());
         while (standby < standbyWanted && bootFailures.maySpawn(now) && spawn(now, true)) {
             standby++;
         }
     }
 
     /**
-     * Stops what is beyond the target: retiring handlers once enough others accept; then, when
-     * the target shrank, handlers still booting, then ready ones with the fewest connections.
-     * Each drains gracefully: it stops accepting, and the kernel's queue, shared by all, keeps
-     * whatever arrives meanwhile for the others.
+     * Stops what is beyond the target among the generation being started: retiring handlers once
+     * enough others accept; then, when the target shrank, handlers still booting, then ready ones
+     * with the fewest connections. Each drains gracefully: it stops accepting, and the kernel's
+     * queue, shared by all, keeps whatever arrives meanwhile for the others.
      */
-    private void trim(long now) {
+    private void trim(long now, Reading reading) {
+        Generation g = spawning();
         // A retiring handler still accepts, so it counts until it stops. Counting only the others
         // would let a pool whose replacements reach --max-requests before their predecessors stop
         // grow without end: each new handler would be retiring by the time it could take over.
-        int accepting = pool.count(h -> h.phase() == HandlerHandle.Phase.READY
-                || h.phase() == HandlerHandle.Phase.RETIRING);
+        int accepting = pool.count(h -> h.generation() == g && h.accepting());
         for (HandlerHandle h : pool.inPhase(HandlerHandle.Phase.RETIRING)) {
-            if (accepting > target) {
+            if (h.generation() == g && accepting > target) {
                 accepting--;
                 log.add(Level.INFO, "retire", h + " stops: " + h.retireReason() + "; " + accepting + " others accept");
                 h.terminate(now);
             }
         }
-        int excess = pool.count(h -> h.phase() == HandlerHandle.Phase.READY
-                || (h.phase() == HandlerHandle.Phase.STARTING && !h.bootsToStandby())) - target;
+        int excess = pool.count(h -> h.generation() == g && h.carriesLoad()) - target;
         for (HandlerHandle h : pool.inPhase(HandlerHandle.Phase.STARTING)) {
-            if (excess > 0 && !h.bootsToStandby()) {
+            if (excess > 0 && h.generation() == g && !h.bootsToStandby()) {
                 log.add(Level.INFO, "shrink", h + " stops while booting: target is " + target);
                 h.terminate(now);
                 excess--;
             }
         }
-        if (excess <= 0) {
-            return;
-        }
         List<HandlerHandle> byLoad = pool.inPhase(HandlerHandle.Phase.READY).stream()
-                .sorted(Comparator.comparingLong(h -> scoreboard.read(h.slot()).connections()))
+                .filter(h -> h.generation() == g)
+                .sorted(Comparator.comparingLong(h -> reading.connections(h)))
                 .toList();
         for (HandlerHandle h : byLoad) {
             if (excess-- <= 0) {
@@ -502,54 +597,97 @@ public final class Spawner {
             return false;
         }
         scoreboard.clear(slot);
-        ProcessBuilder builder = new ProcessBuilder(command.forHandler(slot, generation, standby))
-                .redirectInput(ProcessBuilder.Redirect.INHERIT)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        // Socket activation was meant for the spawner; the handler gets the socket as fd 0.
-        builder.environment().keySet().removeAll(List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"));
-        // Under the C locale a JVM cannot name files outside ASCII (sun.jnu.encoding follows the
-        // locale, and no flag changes it): static files with such names would be unreachable.
-        if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
-            builder.environment().put("LC_ALL", "C.UTF-8");
-        }
-        Process process;
+        Generation g = spawning();
+        long pid;
         try {
-            process = builder.start();
+            pid = launcher.spawn(g.command().forHandler(slot, g.number(), standby),
+                    (exited, status) -> events.add(new SpawnerEvent.HandlerExited(exited, status)));
         } catch (IOException e) {
+            String what = "cannot start a handler: " + e.getMessage();
+            if (reload != null) {
+                failReload(what, now);
+                return false;
+            }
             Duration delay = bootFailures.failed(now);
-            log.add(Level.ERROR, "boot-failure", "cannot start a handler: " + e.getMessage() + "; next try in "
-                    + delay.toMillis() + " ms");
+            log.add(Level.ERROR, "boot-failure", what + "; next try in " + delay.toMillis() + " ms");
             if (bootFailures.gaveUp()) {
                 beginStop("boot failures", now, ExitCode.BOOT_FAILURE);
             }
             return false;
         }
+        long maxRequests = g.config().get(Settings.MAX_REQUESTS);
+        int jitter = g.config().get(Settings.MAX_REQUESTS_JITTER);
         long limit = maxRequests == 0 ? 0
-                : maxRequests + (maxRequestsJitter == 0 ? 0 : ThreadLocalRandom.current().nextInt(maxRequestsJitter + 1));
-        HandlerHandle handle = new HandlerHandle(slot, generation, process, now, standby, limit);
+                : maxRequests + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextInt(jitter + 1));
+        HandlerHandle handle = new HandlerHandle(slot, g, pid, launcher, now, standby, limit);
         pool.add(handle);
         usedSlots.set(slot);
-        process.onExit().thenAccept(p -> events.add(new SpawnerEvent.HandlerExited(handle, p.exitValue())));
         log.add(Level.INFO, "spawn", "spawned " + handle + (standby ? " for standby" : ""));
         return true;
     }
 
-    private void waitForEvent(long now) {
+    // ---- waiting ----
+
+    /** The nearest of: a handle's deadline, the next scale tick, a booting handler's readiness check, the back-off's end. */
+    private long nextWake(long now, Reading reading) {
+        long next = now + MAX_SLEEP.toNanos();
+        if (!stopping) {
+            next = Math.min(next, nextScaleNanos);
+            if (bootFailures.notBeforeNanos() != Long.MIN_VALUE && bootFailures.notBeforeNanos() - now > 0) {
+                next = Math.min(next, bootFailures.notBeforeNanos());
+            }
+        }
+        for (HandlerHandle h : pool.all()) {
+            next = Math.min(next, h.deadlineNanos(reading.slot(h)));
+            if (h.phase() == HandlerHandle.Phase.STARTING && !h.dumped()) {
+                next = Math.min(next, now + READINESS_POLL.toNanos());
+            }
+        }
+        // A deadline already passed but not acted on (heartbeats not judged after an overslept
+        // pass) is looked at again soon, not in a busy loop.
+        return Math.max(next, now + TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    private void waitUntil(long wakeNanos) {
+        long now = clock.nanoTime();
         try {
-            woken = events.poll(TICK.toNanos(), TimeUnit.NANOSECONDS);
+            woken = events.poll(Math.max(0, wakeNanos - now), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             beginStop("interrupted", now, ExitCode.FAILURE);
         }
     }
 
+    /** One reading of the scoreboard per pass: each handle's slot, if the handler has claimed it. */
+    private Reading read() {
+        Map<HandlerHandle, SlotSnapshot> slots = new HashMap<>();
+        for (HandlerHandle h : pool.all()) {
+            SlotSnapshot slot = scoreboard.read(h.slot());
+            if (slot.pid() == h.pid()) {
+                slots.put(h, slot);
+            }
+        }
+        return new Reading(slots);
+    }
+
+    private record Reading(Map<HandlerHandle, SlotSnapshot> slots) {
+        SlotSnapshot slot(HandlerHandle h) {
+            return slots.get(h);
+        }
+
+        long connections(HandlerHandle h) {
+            SlotSnapshot slot = slots.get(h);
+            return slot == null ? 0 : slot.connections();
+        }
+    }
+
     private void publish() {
         List<PoolView.Entry> entries = pool.all().stream()
-                .map(h -> new PoolView.Entry(h.slot(), h.pid(), h.generation(),
+                .map(h -> new PoolView.Entry(h.slot(), h.pid(), h.generation().number(),
                         h.phase().name().toLowerCase(java.util.Locale.ROOT), h.spawnedAtNanos()))
                 .toList();
         view = new PoolView(ProcessHandle.current().pid(), startedAtNanos, stopping, target,
-                manualTarget.isPresent() ? "manual" : policy.name(), entries);
+                manualTarget.isPresent() ? "manual" : policy.name(), serving.number(),
+                reload == null ? 0 : reload.next().number(), serving.maxTarget(), entries);
     }
 }

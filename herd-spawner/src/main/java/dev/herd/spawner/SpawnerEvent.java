@@ -2,6 +2,9 @@ package dev.herd.spawner;
 
 import dev.herd.os.Signal;
 
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+
 /**
  * What reaches the spawner loop from other threads: signal handlers, process-exit callbacks and
  * the admin endpoints only put one of these on the queue (STYLE rule 1); the loop decides.
@@ -10,13 +13,17 @@ sealed interface SpawnerEvent {
     record SignalReceived(Signal signal) implements SpawnerEvent {
     }
 
-    record HandlerExited(HandlerHandle handle, int status) implements SpawnerEvent {
+    record HandlerExited(long pid, int status) implements SpawnerEvent {
     }
 
     record StopRequested(String source) implements SpawnerEvent {
     }
 
     /** A fixed target from {@code herd scale N} or the admin endpoint; empty: back to the policy. */
-    record ScaleRequested(java.util.OptionalInt handlers, String source) implements SpawnerEvent {
+    record ScaleRequested(OptionalInt handlers, String source) implements SpawnerEvent {
+    }
+
+    /** Read the configuration again and start a new generation; {@code outcome} says how it ended. */
+    record ReloadRequested(String source, CompletableFuture<ReloadOutcome> outcome) implements SpawnerEvent {
     }
 }

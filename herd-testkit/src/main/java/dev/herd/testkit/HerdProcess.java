@@ -222,6 +222,53 @@ public final class HerdProcess implements AutoCloseable {
         return HttpProbe.get(address(), target, Duration.ofSeconds(30));
     }
 
+    /** What a command of {@code herd} answered: its exit status, standard output and standard error. */
+    public record CliResult(int status, String out, String err) {
+    }
+
+    /** Runs {@code herd ARGS --admin ADDR} against this server, as an operator would, and waits for it. */
+    public CliResult cli(String... args) {
+        List<String> arguments = new ArrayList<>(List.of(args));
+        arguments.addAll(List.of("--admin", admin));
+        return run(javaCommand("dev.herd.cli.Main", arguments), Duration.ofMinutes(2));
+    }
+
+    /** Runs {@code herd ARGS} on its own (no server involved), e.g. {@code config}. */
+    public static CliResult command(java.util.Map<String, String> environment, String... args) {
+        List<String> command = javaCommand("dev.herd.cli.Main", List.of(args));
+        return run(command, environment, Duration.ofMinutes(1));
+    }
+
+    private static CliResult run(List<String> command, Duration timeout) {
+        return run(command, java.util.Map.of(), timeout);
+    }
+
+    private static CliResult run(List<String> command, java.util.Map<String, String> environment, Duration timeout) {
+        try {
+            Path out = Files.createTempFile("herd-cli", ".out");
+            Path err = Files.createTempFile("herd-cli", ".err");
+            try {
+                ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+                        .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+                builder.environment().putAll(environment);
+                Process p = builder.start();
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    throw new AssertionError(command + " still running after " + timeout.toMillis() + " ms");
+                }
+                return new CliResult(p.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** HOST:PORT of the admin endpoint. */
     public String adminAddress() {
         return admin;

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.herd.scoreboard.SlotSnapshot;
 import dev.herd.spawner.PoolView;
+import dev.herd.spawner.ReloadOutcome;
 import dev.herd.spawner.Spawner;
 import dev.herd.time.MonotonicClock;
 
@@ -11,7 +12,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -19,11 +24,16 @@ import java.util.concurrent.Executors;
  * Status and control over HTTP, served by the spawner on its own address (loopback by default),
  * so that it answers even when every handler is saturated: {@code GET /status},
  * {@code GET /status.json}, {@code GET /metrics}, {@code POST /scale?handlers=N|auto},
- * {@code POST /stop}.
+ * {@code POST /reload}, {@code POST /stop}.
  *
- * <p>Uses the JDK's own HTTP server: the spawner stays small and free of Netty.
+ * <p>Uses the JDK's own HTTP server: the spawner stays small and free of Netty. Each exchange
+ * runs on a virtual thread of its own, so a reload waiting for its new generation does not hold
+ * up the status page.
  */
 public final class AdminServer implements AutoCloseable {
+    /** How long {@code POST /reload} waits for the reload to end. */
+    private static final Duration RELOAD_WAIT = Duration.ofMinutes(15);
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final Spawner spawner;
@@ -39,11 +49,7 @@ public final class AdminServer implements AutoCloseable {
     /** Binds and starts serving; throws if the address cannot be bound. */
     public static AdminServer start(InetSocketAddress address, Spawner spawner, MonotonicClock clock) throws IOException {
         HttpServer server = HttpServer.create(address, 16);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "admin");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("admin-", 0).factory());
         server.setExecutor(executor);
         AdminServer admin = new AdminServer(server, executor, spawner, clock);
         server.createContext("/", admin::handle);
@@ -73,6 +79,7 @@ public final class AdminServer implements AutoCloseable {
                     }
                 }
                 case "/scale" -> scale(exchange, method);
+                case "/reload" -> reload(exchange, method);
                 default -> send(exchange, 404, "text/plain", "Not Found\n", null);
             }
         }
@@ -109,6 +116,32 @@ public final class AdminServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             send(exchange, 400, "text/plain", e.getMessage() + "\n", null);
         }
+    }
+
+    /**
+     * {@code POST /reload}: answers once the reload ended — 200 when the new generation serves,
+     * 409 when the old one still does — with a JSON body saying which generation serves and why.
+     */
+    private void reload(HttpExchange exchange, String method) throws IOException {
+        if (!method.equals("POST")) {
+            send(exchange, 405, "text/plain", "use POST\n", "POST");
+            return;
+        }
+        ReloadOutcome outcome;
+        try {
+            // The spawner ends every reload: the new generation's boot is bounded by --boot-timeout.
+            outcome = spawner.requestReload("admin POST /reload").get(RELOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            send(exchange, 503, "text/plain", "interrupted\n", null);
+            return;
+        } catch (ExecutionException | TimeoutException e) {
+            send(exchange, 504, "text/plain", "the reload did not end within " + RELOAD_WAIT.toMinutes()
+                    + " minutes; see /status.json\n", null);
+            return;
+        }
+        send(exchange, outcome instanceof ReloadOutcome.Reloaded ? 200 : 409, "application/json",
+                StatusDocument.json(outcome), null);
     }
 
     private void get(HttpExchange exchange, String method, String type, java.util.function.Supplier<String> body)

@@ -6,6 +6,7 @@ import dev.herd.os.ListeningSocket;
 import dev.herd.scoreboard.SlotSnapshot;
 import dev.herd.spawner.EventLog;
 import dev.herd.spawner.PoolView;
+import dev.herd.spawner.ReloadOutcome;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -67,6 +68,12 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
             g.writeNumberField("queued", queue.queued());
             g.writeNumberField("backlog", queue.backlog());
             g.writeEndObject();
+            g.writeNumberField("generation", pool.generation());
+            if (pool.reloading() > 0) {
+                g.writeNumberField("reloading", pool.reloading());
+            } else {
+                g.writeNullField("reloading");
+            }
             g.writeNumberField("target_handlers", pool.targetHandlers());
             g.writeStringField("scaling", pool.scaling());
             g.writeArrayFieldStart("handlers");
@@ -109,11 +116,45 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
         return out.toString();
     }
 
+    /**
+     * How a reload ended, for {@code POST /reload}: {@code ok}, the {@code generation} serving,
+     * and {@code took_ms} and {@code ignored} (settings that need a restart) or {@code reason}.
+     */
+    public static String json(ReloadOutcome outcome) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            switch (outcome) {
+                case ReloadOutcome.Reloaded(int generation, java.time.Duration took, List<String> ignored) -> {
+                    g.writeBooleanField("ok", true);
+                    g.writeNumberField("generation", generation);
+                    g.writeNumberField("took_ms", took.toMillis());
+                    g.writeArrayFieldStart("ignored");
+                    for (String line : ignored) {
+                        g.writeString(line);
+                    }
+                    g.writeEndArray();
+                }
+                case ReloadOutcome.Failed(int generation, String reason) -> {
+                    g.writeBooleanField("ok", false);
+                    g.writeNumberField("generation", generation);
+                    g.writeStringField("reason", reason);
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out + "\n";
+    }
+
     /** Prometheus text exposition format, version 0.0.4. */
     public String metrics() {
         StringBuilder m = new StringBuilder(2048);
         gauge(m, "herd_target_handlers", "Handlers the spawner aims to run.", pool.targetHandlers());
         gauge(m, "herd_handlers", "Handler processes alive.", handlers.size());
+        gauge(m, "herd_generation", "The generation serving: 1 at start, one more for every reload.",
+                pool.generation());
         gauge(m, "herd_accept_queue_length", "Connections waiting in the kernel's accept queue.", queue.queued());
         gauge(m, "herd_accept_queue_capacity", "Size of the kernel's accept queue.", queue.backlog());
         perHandler(m, "herd_handler_connections", "gauge", "Open connections.", h -> h.slot().connections());
@@ -163,7 +204,8 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
                 .append(pool.stopping() ? "stopping" : "running").append(", listening on ").append(escape(address))
                 .append(" (").append(origin).append("), accept queue ").append(queue.queued()).append(" of ")
                 .append(queue.backlog()).append(", target ").append(pool.targetHandlers()).append(" handlers (")
-                .append(pool.scaling()).append(")</p>")
+                .append(pool.scaling()).append("), generation ").append(pool.generation())
+                .append(pool.reloading() > 0 ? " (reloading to " + pool.reloading() + ")" : "").append("</p>")
                 .append("<table><tr><th>slot</th><th>pid</th><th>gen</th><th class=l>state</th><th>conns</th>")
                 .append("<th>in flight</th><th>requests</th><th>accepts won</th><th>lost</th><th>errors</th>")
                 .append("<th>heartbeat age</th><th>RSS</th></tr>");

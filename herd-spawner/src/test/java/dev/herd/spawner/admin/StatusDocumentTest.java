@@ -47,7 +47,7 @@ class StatusDocumentTest {
 
     private StatusDocument document(String reason) {
         PoolView.Entry entry = new PoolView.Entry(0, HANDLER_PID, 3, "ready", NOW - 90 * SECOND);
-        PoolView pool = new PoolView(4242, NOW - 600 * SECOND, false, 1, "static", List.of(entry));
+        PoolView pool = new PoolView(4242, NOW - 600 * SECOND, false, 1, "static", 1, 0, 4, List.of(entry));
         StatusDocument.Handler handler = new StatusDocument.Handler(entry, board.read(0), 50L * 1024 * 1024);
         EventLog.Event event = new EventLog.Event(Instant.parse("2026-01-02T03:04:05Z"), "spawn", reason);
         return new StatusDocument(pool, "127.0.0.1:8080", "bound", new ListeningSocket.QueueDepth(3, 128),
@@ -100,7 +100,7 @@ class StatusDocumentTest {
     void aSlotNotYetClaimedByItsHandlerReadsAsStartingWithNoCounters() throws Exception {
         // The entry's pid differs from the slot's: the slot still holds the previous handler's figures.
         PoolView.Entry fresh = new PoolView.Entry(0, HANDLER_PID + 1, 4, "starting", NOW);
-        PoolView pool = new PoolView(4242, NOW, false, 1, "static", List.of(fresh));
+        PoolView pool = new PoolView(4242, NOW, false, 1, "static", 1, 0, 4, List.of(fresh));
         StatusDocument doc = new StatusDocument(pool, "127.0.0.1:8080", "bound", ListeningSocket.QueueDepth.UNKNOWN,
                 List.of(new StatusDocument.Handler(fresh, board.read(0), -1)), List.of(), NOW);
 

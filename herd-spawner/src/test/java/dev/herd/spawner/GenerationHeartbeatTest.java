@@ -7,7 +7,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SpawnerHeartbeatTest {
+class GenerationHeartbeatTest {
 
     @ParameterizedTest(name = "timeout {0} → heartbeat {1}")
     @CsvSource({
@@ -21,6 +21,6 @@ class SpawnerHeartbeatTest {
             "PT1H,   PT1S",
     })
     void aQuarterOfTheTimeoutWithinBounds(Duration timeout, Duration heartbeat) {
-        assertThat(Spawner.heartbeatFor(timeout)).isEqualTo(heartbeat);
+        assertThat(Generation.heartbeatFor(timeout)).isEqualTo(heartbeat);
     }
 }

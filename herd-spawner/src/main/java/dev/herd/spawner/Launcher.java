@@ -1,0 +1,32 @@
+package dev.herd.spawner;
+
+import dev.herd.os.Signal;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The spawner's only way to the operating system's processes: start a handler, signal it, hear
+ * that it exited. The real one starts JVMs; tests give the spawner loop a fake one and drive every
+ * lifecycle path without a process or a sleep.
+ */
+interface Launcher {
+    /**
+     * Starts a handler process.
+     *
+     * @param command its command line
+     * @param exited  called once, on any thread, when it has exited
+     * @return its pid
+     * @throws IOException if it cannot be started
+     */
+    long spawn(List<String> command, Exited exited) throws IOException;
+
+    /** Sends a signal; a process that no longer exists counts as signalled (its exit is on its way). */
+    void signal(long pid, Signal signal);
+
+    @FunctionalInterface
+    interface Exited {
+        /** @param status its exit status; 128 + N when signal N killed it */
+        void exited(long pid, int status);
+    }
+}

@@ -1,0 +1,322 @@
+package dev.herd.spawner;
+
+import dev.herd.config.Config;
+import dev.herd.config.Setting;
+import dev.herd.config.Settings;
+import dev.herd.os.ExitCode;
+import dev.herd.os.Signal;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole spawner loop, driven through a fake launcher and a manual clock: every lifecycle path, no process, no sleep. */
+class SpawnerLoopTest {
+
+    private static Map<Setting<?>, String> staticPool(int handlers) {
+        return Map.of(Settings.HANDLERS, String.valueOf(handlers), Settings.BOOT_TIMEOUT, "2s",
+                Settings.TIMEOUT, "4s", Settings.GRACEFUL_TIMEOUT, "5s", Settings.MAX_BOOT_FAILURES, "2");
+    }
+
+    private static Map<Setting<?>, String> with(Map<Setting<?>, String> base, Setting<?> setting, String value) {
+        var copy = new java.util.HashMap<>(base);
+        copy.put(setting, value);
+        return copy;
+    }
+
+    /** Starts the pool and boots it: every handler ready, heartbeats flowing. */
+    private static LoopUnderTest running(Map<Setting<?>, String> settings) {
+        LoopUnderTest loop = new LoopUnderTest(settings);
+        loop.pass();
+        loop.bootAll();
+        loop.pass();
+        assertThat(loop.spawner.view().handlers()).allMatch(e -> e.phase().equals("ready"));
+        return loop;
+    }
+
+    @Test
+    void aHandlerThatNeverBootsIsDumpedKilledAndCountedUntilTheSpawnerGivesUp() {
+        try (LoopUnderTest loop = new LoopUnderTest(staticPool(1))) {
+            loop.runFor(Duration.ofSeconds(60));
+
+            assertThat(loop.spawner.finished()).isTrue();
+            assertThat(loop.spawner.exitCode()).isEqualTo(ExitCode.BOOT_FAILURE);
+            assertThat(loop.launcher.spawned).hasSize(2);
+            for (FakeLauncher.Fake fake : loop.launcher.spawned) {
+                assertThat(loop.launcher.signalsTo(fake)).containsExactly(Signal.QUIT, Signal.KILL);
+            }
+            assertThat(loop.events())
+                    .contains("not ready after 2000 ms: thread dump (SIGQUIT), then SIGKILL")
+                    .contains("after it was not ready within 2000 ms (1 boot failures in a row)")
+                    .contains("(2 boot failures in a row)")
+                    .contains("give-up: handlers failed to boot 2 times in a row");
+        }
+    }
+
+    @Test
+    void theKillFollowsTheThreadDumpAfterItsGraceAndTheDeadlinesSetTheSleep() {
+        try (LoopUnderTest loop = new LoopUnderTest(staticPool(1))) {
+            long start = loop.clock.nanoTime();
+            loop.pass();
+            FakeLauncher.Fake fake = loop.launcher.spawned.getFirst();
+            loop.runFor(Duration.ofMillis(1999));
+            assertThat(loop.launcher.signalsTo(fake)).isEmpty();
+            loop.runFor(Duration.ofMillis(1));
+            assertThat(loop.launcher.signalsTo(fake)).containsExactly(Signal.QUIT);
+            // Dumped: the next deadline is its kill, one second on, and the loop sleeps until then.
+            assertThat(loop.pass()).isEqualTo(start + Duration.ofSeconds(3).toNanos());
+            loop.runFor(Duration.ofMillis(999));
+            assertThat(loop.launcher.signalsTo(fake)).containsExactly(Signal.QUIT);
+            loop.runFor(Duration.ofMillis(1));
+            assertThat(loop.launcher.signalsTo(fake)).containsExactly(Signal.QUIT, Signal.KILL);
+        }
+    }
+
+    @Test
+    void anExitBeforeReadyIsABootFailureAndReadinessResetsTheCount() {
+        try (LoopUnderTest loop = new LoopUnderTest(staticPool(1))) {
+            loop.pass();
+            loop.launcher.exit(loop.launcher.spawned.getFirst(), 3);
+            loop.pass();
+            assertThat(loop.events()).contains("exited with status 3 before it was ready (1 boot failures in a row); "
+                    + "next spawn in 100 ms");
+            loop.runFor(Duration.ofMillis(100));
+            assertThat(loop.launcher.spawned).hasSize(2);
+            loop.bootAll();
+            loop.pass();
+            loop.launcher.exit(loop.launcher.alive().getFirst(), 1);
+            loop.pass();
+            assertThat(loop.events()).contains("exited with status 1 unexpectedly; replacing it");
+            assertThat(loop.spawner.finished()).isFalse();
+            assertThat(loop.launcher.spawned).hasSize(3);
+        }
+    }
+
+    @Test
+    void aHandlerWhoseHeartbeatStopsGetsAThreadDumpThenAKillThenAReplacement() {
+        try (LoopUnderTest loop = running(staticPool(2))) {
+            FakeLauncher.Fake hung = loop.launcher.spawned.getFirst();
+            loop.hang(hung);
+            loop.runFor(Duration.ofMillis(3900));
+            assertThat(loop.launcher.signalsTo(hung)).isEmpty();
+            loop.runFor(Duration.ofMillis(200));
+            assertThat(loop.launcher.signalsTo(hung)).containsExactly(Signal.QUIT);
+            loop.runFor(Duration.ofSeconds(1));
+            assertThat(loop.launcher.signalsTo(hung)).containsExactly(Signal.QUIT, Signal.KILL);
+            assertThat(loop.launcher.spawned).hasSize(3);
+            assertThat(loop.launcher.signalsTo(loop.launcher.spawned.get(1))).isEmpty();
+            assertThat(loop.events()).contains("missed heartbeats for").contains("after it hung; replacing it");
+        }
+    }
+
+    @Test
+    void heartbeatsAreNotJudgedInAPassThatComesLate() {
+        try (LoopUnderTest loop = running(staticPool(1))) {
+            FakeLauncher.Fake fake = loop.launcher.spawned.getFirst();
+            loop.hang(fake);
+            loop.clock.advance(Duration.ofSeconds(10));
+            loop.pass();
+            assertThat(loop.launcher.signalsTo(fake)).isEmpty();
+            assertThat(loop.events()).contains("overslept: spawner loop stalled");
+            loop.pass();
+            assertThat(loop.launcher.signalsTo(fake)).containsExactly(Signal.QUIT);
+        }
+    }
+
+    @Test
+    void aWedgedDrainIsKilledAfterTheGracefulTimeoutAndItsGrace() {
+        try (LoopUnderTest loop = running(staticPool(2))) {
+            loop.launcher.spawned.forEach(f -> f.ignoresTerm = true);
+            loop.spawner.requestScale(OptionalInt.of(1), "test");
+            loop.pass();
+            FakeLauncher.Fake draining = loop.launcher.spawned.stream()
+                    .filter(f -> loop.launcher.signalsTo(f).contains(Signal.TERM)).findFirst().orElseThrow();
+            loop.runFor(Duration.ofMillis(6999));
+            assertThat(loop.launcher.signalsTo(draining)).containsExactly(Signal.TERM);
+            loop.runFor(Duration.ofMillis(1));
+            assertThat(loop.launcher.signalsTo(draining)).containsExactly(Signal.TERM, Signal.KILL);
+            loop.pass();
+            assertThat(loop.spawner.view().handlers()).hasSize(1);
+            assertThat(loop.events()).contains("did not exit within 7000 ms of SIGTERM (--graceful-timeout 5000 ms): SIGKILL");
+        }
+    }
+
+    @Test
+    void aStopEscalatesToKillForWhatDoesNotExit() {
+        try (LoopUnderTest loop = running(staticPool(2))) {
+            FakeLauncher.Fake wedged = loop.launcher.spawned.getFirst();
+            wedged.ignoresTerm = true;
+            loop.spawner.requestStop("test");
+            loop.runFor(Duration.ofSeconds(8));
+            assertThat(loop.spawner.finished()).isTrue();
+            assertThat(loop.spawner.exitCode()).isEqualTo(ExitCode.OK);
+            assertThat(loop.launcher.signalsTo(wedged)).containsExactly(Signal.TERM, Signal.KILL);
+            assertThat(loop.launcher.signalsTo(loop.launcher.spawned.get(1))).containsExactly(Signal.TERM);
+        }
+    }
+
+    @Test
+    void aReloadStartsANewGenerationAndDrainsTheOldOnceItIsReady() {
+        try (LoopUnderTest loop = running(staticPool(2))) {
+            loop.onReloadRead(() -> LoopUnderTest.config(with(staticPool(3), Settings.MAX_BODY, "2m")));
+            CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
+            loop.pass();
+            // The new generation boots with the target that applied so far; the old one serves.
+            assertThat(loop.launcher.ofGeneration(2)).hasSize(2)
+                    .allMatch(f -> f.argument("max-body").equals("2m"));
+            assertThat(loop.spawner.view().reloading()).isEqualTo(2);
+            loop.runFor(Duration.ofSeconds(1));
+            assertThat(outcome).isNotDone();
+            assertThat(loop.launcher.ofGeneration(1)).allMatch(f -> loop.launcher.signalsTo(f).isEmpty());
+
+            loop.clock.advance(Duration.ofMillis(500));
+            loop.bootAll();
+            loop.pass();
+            assertThat(outcome).isCompletedWithValueMatching(o -> o instanceof ReloadOutcome.Reloaded r
+                    && r.generation() == 2 && r.took().equals(Duration.ofMillis(1500)) && r.ignored().isEmpty());
+            assertThat(loop.launcher.ofGeneration(1)).allMatch(f -> loop.launcher.signalsTo(f).equals(List.of(Signal.TERM)));
+            assertThat(loop.spawner.view().generation()).isEqualTo(2);
+            assertThat(loop.spawner.view().reloading()).isZero();
+            // The new configuration's --handlers 3 applies from now on.
+            loop.pass();
+            assertThat(loop.launcher.ofGeneration(2)).hasSize(3);
+            assertThat(loop.events()).contains("test: starting generation 2 (2 handlers); generation 1 serves until it is ready")
+                    .contains("generation 2 serves (2 handlers ready 1500 ms after test); generation 1 drains: 2 handlers");
+        }
+    }
+
+    @Test
+    void aNewGenerationThatFailsToBootLeavesTheOldOneServing() {
+        try (LoopUnderTest loop = running(staticPool(2))) {
+            CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
+            loop.pass();
+            List<FakeLauncher.Fake> next = loop.launcher.ofGeneration(2);
+            assertThat(next).hasSize(2);
+            loop.launcher.exit(next.getFirst(), 3);
+            loop.pass();
+
+            assertThat(outcome).isCompletedWithValueMatching(o -> o instanceof ReloadOutcome.Failed f
+                    && f.generation() == 1 && f.reason().contains("exited with status 3 before it was ready"));
+            assertThat(loop.launcher.signalsTo(next.get(1))).containsExactly(Signal.TERM);
+            assertThat(loop.launcher.ofGeneration(1)).allMatch(f -> loop.launcher.signalsTo(f).isEmpty());
+            assertThat(loop.spawner.view().generation()).isEqualTo(1);
+            // Not a boot failure of the serving generation: nothing backs off, nothing gives up,
+            // and a handler that dies now is replaced from generation 1.
+            loop.launcher.exit(loop.launcher.ofGeneration(1).getFirst(), 1);
+            loop.pass();
+            assertThat(loop.launcher.spawned.getLast().generation()).isEqualTo(1);
+            assertThat(loop.spawner.finished()).isFalse();
+            assertThat(loop.events()).contains("reload to generation 2 failed:").contains("generation 1 keeps serving");
+        }
+    }
+
+    @Test
+    void aNewGenerationThatHangsAtBootFailsTheReloadAtItsBootTimeout() {
+        try (LoopUnderTest loop = running(staticPool(1))) {
+            CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
+            loop.runFor(Duration.ofSeconds(4));
+            assertThat(outcome).isCompletedWithValueMatching(o -> o instanceof ReloadOutcome.Failed f
+                    && f.reason().contains("was killed by SIGKILL after it was not ready within 2000 ms"));
+            assertThat(loop.launcher.signalsTo(loop.launcher.ofGeneration(2).getFirst()))
+                    .containsExactly(Signal.QUIT, Signal.KILL);
+            assertThat(loop.launcher.alive()).extracting(FakeLauncher.Fake::generation).containsExactly(1);
+        }
+    }
+
+    @Test
+    void aReloadDuringAScaleUpWaitsForTheGrownTarget() {
+        try (LoopUnderTest loop = running(with(staticPool(1), Settings.MAX_HANDLERS, "4"))) {
+            CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
+            loop.pass();
+            loop.spawner.requestScale(OptionalInt.of(3), "test");
+            loop.pass();
+            assertThat(loop.launcher.ofGeneration(2)).hasSize(3);
+            assertThat(loop.launcher.ofGeneration(1)).hasSize(1);
+            loop.boot(loop.launcher.ofGeneration(2).getFirst());
+            loop.pass();
+            assertThat(outcome).isNotDone();
+            loop.bootAll();
+            loop.pass();
+            assertThat(outcome).isCompletedWithValueMatching(o -> o instanceof ReloadOutcome.Reloaded);
+            assertThat(loop.launcher.signalsTo(loop.launcher.ofGeneration(1).getFirst())).containsExactly(Signal.TERM);
+            assertThat(loop.spawner.view().targetHandlers()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aBadConfigurationIsRefusedWithoutTouchingTheRunningGeneration() {
+        try (LoopUnderTest loop = running(staticPool(1))) {
+            loop.onReloadRead(() -> {
+                throw new IllegalArgumentException("herd.toml:3: unknown key 'max-handler'");
+            });
+            CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
+            loop.pass();
+            assertThat(outcome).isCompletedWithValue(new ReloadOutcome.Failed(1,
+                    "invalid configuration: herd.toml:3: unknown key 'max-handler'"));
+            assertThat(loop.launcher.spawned).hasSize(1);
+            assertThat(loop.launcher.signals).isEmpty();
+        }
+    }
+
+    @Test
+    void settingsThatNeedARestartAreReportedAndKeepTheirRunningValues() {
+        try (LoopUnderTest loop = running(staticPool(1))) {
+            loop.onReloadRead(() -> LoopUnderTest.config(with(staticPool(1), Settings.THREADS, "4")));
+            CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
+            loop.pass();
+            assertThat(loop.launcher.ofGeneration(2).getFirst().argument("threads")).isEqualTo("2");
+            loop.bootAll();
+            loop.pass();
+            assertThat(outcome).isCompletedWithValueMatching(o -> o instanceof ReloadOutcome.Reloaded r
+                    && r.ignored().equals(List.of("--threads 4 needs a restart; 2 still applies")));
+        }
+    }
+
+    @Test
+    void aSecondReloadWhileOneIsUnderWayIsRefused() {
+        try (LoopUnderTest loop = running(staticPool(1))) {
+            loop.spawner.requestReload("first");
+            loop.pass();
+            CompletableFuture<ReloadOutcome> second = loop.spawner.requestReload("second");
+            loop.pass();
+            assertThat(second).isCompletedWithValueMatching(o -> o instanceof ReloadOutcome.Failed f
+                    && f.reason().startsWith("a reload to generation 2 is under way (asked by first"));
+        }
+    }
+
+    @Test
+    void aStopDuringAReloadEndsItAsFailed() {
+        try (LoopUnderTest loop = running(staticPool(1))) {
+            CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
+            loop.pass();
+            loop.spawner.requestStop("test");
+            loop.runFor(Duration.ofSeconds(1));
+            assertThat(outcome).isCompletedWithValueMatching(o -> o instanceof ReloadOutcome.Failed f
+                    && f.reason().startsWith("the server is stopping"));
+            assertThat(loop.spawner.finished()).isTrue();
+        }
+    }
+
+    @Test
+    void aHandlerStoppedWhileBootingIsNoBootFailure() {
+        try (LoopUnderTest loop = running(with(staticPool(2), Settings.MAX_HANDLERS, "4"))) {
+            loop.spawner.requestScale(OptionalInt.of(4), "test");
+            loop.pass();
+            loop.spawner.requestScale(OptionalInt.of(2), "test");
+            loop.pass();
+            loop.pass();
+            assertThat(loop.events()).contains("stops while booting").doesNotContain("boot-failure");
+        }
+    }
+
+    @Test
+    void theConfigurationOfTheTestsIsValid() {
+        Config config = LoopUnderTest.config(staticPool(2));
+        assertThat(Settings.scaling(config)).isEqualTo(Settings.Scaling.STATIC);
+    }
+}
