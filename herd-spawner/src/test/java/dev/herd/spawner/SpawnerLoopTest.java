@@ -35,7 +35,7 @@ class SpawnerLoopTest {
         loop.pass();
         loop.bootAll();
         loop.pass();
-        assertThat(loop.spawner.view().handlers()).allMatch(e -> e.phase().equals("ready"));
+        assertThat(loop.spawner.view().handlers()).allMatch(e -> e.phase().equals("ready") || e.phase().equals("standby"));
         return loop;
     }
 
@@ -311,6 +311,39 @@ class SpawnerLoopTest {
             loop.pass();
             loop.pass();
             assertThat(loop.events()).contains("stops while booting").doesNotContain("boot-failure");
+        }
+    }
+
+    @Test
+    void aHandlerPastMaxRequestsIsRetiredOnlyOnceItsReplacementAccepts() {
+        try (LoopUnderTest loop = running(with(staticPool(1), Settings.MAX_REQUESTS, "10"))) {
+            FakeLauncher.Fake old = loop.launcher.spawned.getFirst();
+            var counters = loop.scoreboard.writer(old.slot(), loop.scoreboard.loopsPerSlot()).loop(0);
+            for (int i = 0; i < 10; i++) {
+                counters.requestStarted();
+                counters.requestFinished();
+            }
+            loop.runFor(Duration.ofSeconds(1));
+            assertThat(loop.launcher.spawned).hasSize(2);
+            assertThat(loop.launcher.signalsTo(old)).isEmpty();
+            loop.bootAll();
+            loop.pass();
+            assertThat(loop.launcher.signalsTo(old)).containsExactly(Signal.TERM);
+            assertThat(loop.events()).contains("retiring handler 0 (pid 1000, generation 1): served 10 requests (limit 10)")
+                    .contains("stops: served 10 requests (limit 10); 1 others accept");
+        }
+    }
+
+    @Test
+    void growingActivatesAStandbyFirstAndStartsANewOneBehindIt() {
+        try (LoopUnderTest loop = running(with(with(staticPool(1), Settings.STANDBY, "1"), Settings.MAX_HANDLERS, "4"))) {
+            FakeLauncher.Fake standby = loop.launcher.spawned.stream().filter(FakeLauncher.Fake::standby)
+                    .findFirst().orElseThrow();
+            loop.spawner.requestScale(OptionalInt.of(2), "test");
+            loop.pass();
+            assertThat(loop.launcher.signalsTo(standby)).containsExactly(Signal.USR1);
+            assertThat(loop.launcher.spawned).hasSize(3);
+            assertThat(loop.launcher.spawned.getLast().standby()).isTrue();
         }
     }
 
