@@ -34,25 +34,23 @@ public record Setting<T>(String name, String label, String defaultText, String d
     /** What a value is beyond its text: which typed forms a configuration file may use for it. */
     public enum Kind {
         /** Text only, read by the setting's parser. */
-        TEXT(null),
+        TEXT,
         /** A whole number, or text such as {@code off}. */
-        NUMBER(null),
+        NUMBER,
         /** {@code on} or {@code off}: a boolean. */
-        SWITCH(null),
+        SWITCH,
         /** A list of paths, written joined by the path separator ({@code :}). */
-        PATH_LIST(File.pathSeparator),
+        PATH_LIST,
         /** A list of words, written joined by blanks. */
-        WORD_LIST(" ");
-
-        private final String separator;
-
-        Kind(String separator) {
-            this.separator = separator;
-        }
+        WORD_LIST;
 
         /** What joins the items of a list into the setting's text; null for a single value. */
         public String separator() {
-            return separator;
+            return switch (this) {
+                case PATH_LIST -> File.pathSeparator;
+                case WORD_LIST -> " ";
+                default -> null;
+            };
         }
     }
 

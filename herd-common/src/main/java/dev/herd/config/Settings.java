@@ -3,6 +3,7 @@ package dev.herd.config;
 import dev.herd.config.Setting.Kind;
 import dev.herd.config.Setting.Section;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,12 @@ import java.util.Optional;
 public final class Settings {
     private Settings() {
     }
+
+    public static final Setting<Optional<Path>> CONFIG = Setting.optional("config", "FILE",
+            "A TOML file of settings, keyed by the options' long names (max-handlers = 4, graceful-timeout = "
+                    + "\"30s\", classpath = [\"app.jar\", \"lib/*\"]). The command line wins over the environment "
+                    + "(HERD_ and the name: HERD_MAX_HANDLERS=4), which wins over the file. Read again on every reload.",
+            text -> Path.of(text.strip())).in(Section.CONFIGURATION).needsRestart();
 
     public static final Setting<Address> BIND = new Setting<>("bind", "ADDR", "127.0.0.1:8080",
             "Address to listen on: HOST:PORT, [IPv6]:PORT or unix:/path. Ignored when the OS hands "
@@ -154,7 +161,8 @@ public final class Settings {
             .in(Section.APPLICATION);
 
     /** The options of {@code herd serve}, in help order: by {@link Setting.Section}, as the reference lists them. */
-    public static final List<Setting<?>> SERVE = List.of(BIND, BACKLOG, ADMIN,
+    public static final List<Setting<?>> SERVE = List.of(CONFIG,
+            BIND, BACKLOG, ADMIN,
             HANDLERS, SCALING, MIN_HANDLERS, MAX_HANDLERS, MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE,
             SCALE_INTERVAL, STANDBY,
             THREADS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
@@ -245,7 +253,7 @@ public final class Settings {
             throw new IllegalArgumentException("--main needs --classpath with the program's jar");
         }
         for (String entry : config.get(CLASSPATH)) {
-            java.nio.file.Path path = java.nio.file.Path.of(entry.endsWith("/*") || entry.equals("*")
+            Path path = Path.of(entry.endsWith("/*") || entry.equals("*")
                     ? entry.substring(0, entry.length() - 1) + "." : entry);
             if (!java.nio.file.Files.isReadable(path)) {
                 throw new IllegalArgumentException("invalid value for --classpath: '" + entry

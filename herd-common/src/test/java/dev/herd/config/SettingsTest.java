@@ -30,7 +30,7 @@ class SettingsTest {
     @Test
     void onlyTheAddressesTheScoreboardLayoutAndTheFileItselfNeedARestart() {
         assertThat(Settings.SERVE.stream().filter(s -> !s.reloadable()).map(Setting::name))
-                .containsExactly("bind", "backlog", "admin", "threads");
+                .containsExactly("config", "bind", "backlog", "admin", "threads");
     }
 
     @Test
@@ -51,6 +51,7 @@ class SettingsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             max-handlers        | HERD_MAX_HANDLERS
+            config              | HERD_CONFIG
             bind                | HERD_BIND
             """)
     void theEnvironmentVariableIsTheNameInUpperCaseWithUnderscores(String name, String variable) {
