@@ -8,7 +8,8 @@ import java.util.Map;
 /** {@code herd}: the command line. */
 @Command(name = "herd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A pre-fork, multi-process server runtime for the JVM.",
-        subcommands = {StatusCommand.class, ScaleCommand.class, StopCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StatusCommand.class, ScaleCommand.class, StopCommand.class, DocsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
