@@ -25,14 +25,13 @@ final class ConfigCommand extends SettingsCommand {
     private static final int VALUE_COLUMN = 32;
 
     ConfigCommand(Map<String, String> environment) {
-        super("config", "Print the configuration herd serve would run with, given the same options, "
-                + "environment and --config file: each setting's value, where it comes from "
-                + "(default, FILE:LINE, env VARIABLE, command line), and whether a change needs a restart.",
+        super("config", "Show the configuration herd serve would run with, and where each value comes from.",
                 environment);
         spec.addOption(OptionSpec.builder("--json")
                 .arity("0")
                 .type(boolean.class)
-                .description("Print JSON instead of a table.")
+                .description("Print JSON instead of a table: each setting's name, value, origin, layer "
+                        + "(default, file, environment, command line) and whether a reload applies it.")
                 .build());
     }
 
@@ -49,7 +48,8 @@ final class ConfigCommand extends SettingsCommand {
     static String table(Config config) {
         List<List<String>> rows = new ArrayList<>();
         for (Setting<?> s : Settings.SERVE) {
-            rows.add(List.of(s.name(), config.text(s), config.origin(s).describe(), s.reloadable() ? "" : "needs restart"));
+            rows.add(List.of(s.name(), config.text(s), config.origin(s).describe(),
+                    s.reloadable() ? "" : "needs restart"));
         }
         if (!config.programArgs().isEmpty()) {
             rows.add(List.of("--", String.join(" ", config.programArgs()), Origin.COMMAND_LINE.describe(), ""));
@@ -87,8 +87,7 @@ final class ConfigCommand extends SettingsCommand {
             switch (origin) {
                 case Origin.File file -> node.put("file", file.path().toString()).put("line", file.line());
                 case Origin.Environment env -> node.put("variable", env.variable());
-                case Origin.Default d -> { }
-                case Origin.CommandLine c -> { }
+                case Origin.Default _, Origin.CommandLine _ -> { }
             }
             node.put("reloadable", s.reloadable());
         }

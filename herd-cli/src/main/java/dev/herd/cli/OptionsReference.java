@@ -61,13 +61,14 @@ final class OptionsReference {
         int begin = readme.indexOf(BEGIN);
         int end = readme.indexOf(END);
         if (begin < 0 || end < begin) {
-            throw new IllegalStateException("README.md has no '" + BEGIN + "' ... '" + END + "' to put the options table between");
+            throw new IllegalStateException("README.md has no '" + BEGIN + "' ... '" + END
+                    + "' to put the options table between");
         }
         return readme.substring(0, begin + BEGIN.length()) + "\n" + table(Settings.SERVE, List.of(
-                column("option", OptionsReference::option),
-                column("default", OptionsReference::defaultValue),
-                column("reload", OptionsReference::reload),
-                column("meaning", s -> prose(s.doc())))) + readme.substring(end);
+                new Column("option", OptionsReference::option),
+                new Column("default", OptionsReference::defaultValue),
+                new Column("reload", OptionsReference::reload),
+                new Column("meaning", s -> prose(s.doc())))) + readme.substring(end);
     }
 
     /** docs/options.md: how the layers combine, the file's format with an example, every option by section. */
@@ -108,22 +109,18 @@ final class OptionsReference {
             List<Setting<?>> settings = Settings.SERVE.stream().filter(s -> s.section() == section).toList();
             if (!settings.isEmpty()) {
                 out.append("\n## ").append(section.title()).append("\n\n").append(table(settings, List.of(
-                        column("option", OptionsReference::option),
-                        column("default", OptionsReference::defaultValue),
-                        column("reload", OptionsReference::reload),
-                        column("environment", s -> code(s.environmentVariable())),
-                        column("in the file", OptionsReference::fileKey),
-                        column("meaning", s -> prose(s.doc())))));
+                        new Column("option", OptionsReference::option),
+                        new Column("default", OptionsReference::defaultValue),
+                        new Column("reload", OptionsReference::reload),
+                        new Column("environment", s -> code(s.environmentVariable())),
+                        new Column("in the file", OptionsReference::fileKey),
+                        new Column("meaning", s -> prose(s.doc())))));
             }
         }
         return out.toString();
     }
 
     private record Column(String title, Function<Setting<?>, String> cell) {
-    }
-
-    private static Column column(String title, Function<Setting<?>, String> cell) {
-        return new Column(title, cell);
     }
 
     private static String table(List<Setting<?>> settings, List<Column> columns) {

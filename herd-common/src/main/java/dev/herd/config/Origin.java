@@ -10,7 +10,10 @@ public sealed interface Origin {
     Origin DEFAULT = new Default();
     Origin COMMAND_LINE = new CommandLine();
 
-    /** As a user reads it: {@code default}, {@code herd.toml:7}, {@code env HERD_MAX_HANDLERS}, {@code command line}. */
+    /**
+     * As a user reads it: {@code default}, {@code herd.toml:7}, {@code env HERD_MAX_HANDLERS} or
+     * {@code command line}.
+     */
     String describe();
 
     /** The layer alone: {@code default}, {@code file}, {@code environment} or {@code command line}. */

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * tables (README, docs/options.md) all come from these declarations.
  *
  * <p>Declarations stay short: the factories pick the {@link Kind}, and the copy methods
- * {@link #in}, {@link #needsRestart} and {@link #documentedDefault} add the rest.
+ * {@link #in}, {@link #needsRestart}, {@link #ofKind} and {@link #documentedDefault} add the rest.
  *
  * @param name        the option's name without dashes, e.g. {@code graceful-timeout}; also the
  *                    configuration file's key
@@ -119,7 +119,7 @@ public record Setting<T>(String name, String label, String defaultText, String d
     }
 
     /** This setting, whose value is of {@code kind}. */
-    public Setting<T> of(Kind kind) {
+    public Setting<T> ofKind(Kind kind) {
         return new Setting<>(name, label, defaultText, doc, parser, kind, section, reloadable, shownDefault);
     }
 
@@ -132,22 +132,23 @@ public record Setting<T>(String name, String label, String defaultText, String d
     }
 
     static Setting<Integer> integer(String name, String defaultText, int min, int max, String doc) {
-        return new Setting<>(name, "N", defaultText, doc, text -> Values.integer(text, min, max)).of(Kind.NUMBER);
+        return new Setting<>(name, "N", defaultText, doc, text -> Values.integer(text, min, max)).ofKind(Kind.NUMBER);
     }
 
     /** A count from 1 up, or {@code off} (read as 0). */
     static Setting<Long> countOrOff(String name, String defaultText, String doc) {
         return new Setting<>(name, "N|off", defaultText, doc, text -> text.strip().equalsIgnoreCase("off") ? 0L
-                : (long) Values.integerOr(text, 1, Integer.MAX_VALUE, "off")).of(Kind.NUMBER);
+                : (long) Values.integerOr(text, 1, Integer.MAX_VALUE, "off")).ofKind(Kind.NUMBER);
     }
 
     static Setting<Boolean> onOff(String name, String defaultText, String doc) {
-        return new Setting<>(name, "on|off", defaultText, doc, Values::onOff).of(Kind.SWITCH);
+        return new Setting<>(name, "on|off", defaultText, doc, Values::onOff).ofKind(Kind.SWITCH);
     }
 
     /** A value that may be left out: blank (the default) reads as empty. */
     static <V> Setting<Optional<V>> optional(String name, String label, String doc, Function<String, V> parser) {
-        return new Setting<>(name, label, "", doc, text -> text.isBlank() ? Optional.empty() : Optional.of(parser.apply(text)));
+        return new Setting<>(name, label, "", doc,
+                text -> text.isBlank() ? Optional.empty() : Optional.of(parser.apply(text)));
     }
 
     static Setting<String> text(String name, String label, String defaultText, String doc) {

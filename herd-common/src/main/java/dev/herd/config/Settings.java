@@ -108,7 +108,7 @@ public final class Settings {
                     + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0",
             "JVM options of every handler process, replacing the defaults "
                     + "(--enable-native-access=ALL-UNNAMED is always added).")
-            .in(Section.HANDLERS).of(Kind.WORD_LIST);
+            .in(Section.HANDLERS).ofKind(Kind.WORD_LIST);
 
     public static final Setting<Long> MAX_BODY = Setting.size("max-body", "1m",
             "Largest request body, chunked or not; a larger one gets 413.").in(Section.HTTP);
@@ -137,7 +137,7 @@ public final class Settings {
     public static final Setting<List<String>> CLASSPATH = new Setting<>("classpath", "PATHS", "",
             "Where the application's classes are: jars and directories separated by ':', DIR/* for every jar "
                     + "in DIR. Loaded in a class loader of their own in every handler.", Settings::classPath)
-            .in(Section.APPLICATION).of(Kind.PATH_LIST);
+            .in(Section.APPLICATION).ofKind(Kind.PATH_LIST);
 
     public static final Setting<Optional<String>> MAIN = Setting.optional("main", "CLASS",
             "Run an unmodified JDK HttpServer program: its main(String[]) runs in every handler, and "

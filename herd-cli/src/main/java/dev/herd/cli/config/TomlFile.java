@@ -70,9 +70,10 @@ public final class TomlFile {
         }
         Setting<?> setting = BY_NAME.get(key);
         if (setting == null) {
-            throw new IllegalArgumentException(where + ": unknown key '" + key + "'" + Names.closest(key, BY_NAME.keySet())
-                    .map(name -> " (did you mean " + name + "?)")
-                    .orElse(": the keys are the long option names of herd serve (see herd serve --help)"));
+            throw new IllegalArgumentException(where + ": unknown key '" + key + "'"
+                    + Names.closest(key, BY_NAME.keySet())
+                            .map(name -> " (did you mean " + name + "?)")
+                            .orElse(": the keys are the long option names of herd serve (see herd serve --help)"));
         }
         if (setting == Settings.CONFIG) {
             throw new IllegalArgumentException(where + ": config: a configuration file cannot name another one; "
