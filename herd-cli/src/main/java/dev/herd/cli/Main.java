@@ -3,19 +3,24 @@ package dev.herd.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.Map;
+
 /** {@code herd}: the command line. */
 @Command(name = "herd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A pre-fork, multi-process server runtime for the JVM.",
-        subcommands = {StatusCommand.class, ScaleCommand.class, ReloadCommand.class, StopCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StatusCommand.class, ScaleCommand.class, ReloadCommand.class, StopCommand.class,
+                DocsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(System.getenv()).execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** @param environment what {@code herd serve} and {@code herd config} read {@code HERD_*} settings from */
+    static CommandLine commandLine(Map<String, String> environment) {
         CommandLine cli = new CommandLine(new Main());
-        cli.addSubcommand("serve", ServeCommand.commandLine());
+        cli.addSubcommand("serve", new ServeCommand(environment).commandLine());
+        cli.addSubcommand("config", new ConfigCommand(environment).commandLine());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
     }

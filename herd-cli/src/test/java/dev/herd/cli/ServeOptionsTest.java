@@ -3,12 +3,16 @@ package dev.herd.cli;
 import dev.herd.config.Setting;
 import dev.herd.config.Settings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +27,7 @@ class ServeOptionsTest {
     private final StringWriter err = new StringWriter();
 
     private int execute(String... args) {
-        CommandLine cli = Main.commandLine();
+        CommandLine cli = Main.commandLine(java.util.Map.of());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
@@ -53,6 +57,25 @@ class ServeOptionsTest {
     void anUnknownOptionIsAUsageError() {
         assertThat(execute("serve", "--frobnicate")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown option").contains("--frobnicate");
+    }
+
+    @Test
+    void aConfigurationFileThatCannotBeReadIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
+        Path missing = dir.resolve("herd.toml");
+
+        assertThat(execute("serve", "--config", missing.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("herd: cannot read the configuration file " + missing
+                + " (from --config): no such file" + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aBadValueInTheConfigurationFileIsRefusedWithItsLine(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("herd.toml"), "# pool\n\nmax-handlers = \"four\"\n");
+
+        assertThat(execute("serve", "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("herd: " + file + ":3: max-handlers = \"four\": expected an integer "
+                + "from 1 to 512" + System.lineSeparator());
     }
 
     @Test

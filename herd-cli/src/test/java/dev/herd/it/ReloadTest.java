@@ -99,6 +99,32 @@ class ReloadTest {
         }
     }
 
+    @Test
+    void aReloadReadsTheConfigurationFileAgainAndRefusesABadEdit(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("herd.toml");
+        Files.writeString(file, "scaling = \"static\"\nhandlers = 1\n");
+        try (HerdProcess herd = HerdProcess.serve("reload-config", "--config", file.toString())) {
+            herd.awaitReady(1);
+
+            Files.writeString(file, "scaling = \"static\"\nhandlers = 2\nthreads = 3\n");
+            HerdProcess.CliResult reload = herd.cli("reload");
+            assertThat(reload.status()).as(reload.err()).isZero();
+            assertThat(reload.out()).contains("ignored: --threads 3 needs a restart; 2 still applies");
+            herd.awaitHandlers("two handlers of generation 2", RELOAD, s -> s.path("generation").asInt() == 2
+                    && HerdProcess.readyPids(s).size() == 2
+                    && s.path("handlers").findValues("generation").stream().allMatch(g -> g.asInt() == 2));
+
+            Files.writeString(file, "scaling = \"static\"\nhandlers = \"two\"\n");
+            HerdProcess.CliResult refused = herd.cli("reload");
+            assertThat(refused.status()).isEqualTo(1);
+            assertThat(refused.err()).contains("herd reload: failed: invalid configuration: " + file
+                    + ":2: handlers = \"two\": expected an integer from 1 to 512; generation 2 keeps serving");
+            assertThat(herd.status().path("generation").asInt()).isEqualTo(2);
+            assertThat(herd.get("/").status()).isEqualTo(200);
+            assertThat(herd.unexpectedProblems("reload: --threads 3 needs a restart", "reload refused")).isEmpty();
+        }
+    }
+
     /** Waits until every handler alive is of {@code generation}: the new one serves, the old one has drained. */
     private static void awaitOnly(HerdProcess herd, int generation) {
         herd.awaitHandlers("only generation " + generation, RELOAD, s -> {

@@ -1,23 +1,25 @@
 package dev.herd.config;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Values for a set of {@link Setting}s, each validated when it is set. A setting that was not
- * given has its declared default.
+ * Values for a set of {@link Setting}s, each validated when it is set, and where each came from. A
+ * setting that was not given has its declared default.
  */
 public final class Config {
     private final Map<Setting<?>, String> texts;
     private final Map<Setting<?>, Object> values;
+    private final Map<Setting<?>, Origin> origins;
     private final List<String> programArgs;
 
-    private Config(Map<Setting<?>, String> texts, Map<Setting<?>, Object> values, List<String> programArgs) {
+    private Config(Map<Setting<?>, String> texts, Map<Setting<?>, Object> values, Map<Setting<?>, Origin> origins,
+                   List<String> programArgs) {
         this.texts = texts;
         this.values = values;
+        this.origins = origins;
         this.programArgs = programArgs;
     }
 
@@ -42,8 +44,14 @@ public final class Config {
         return text != null ? text : setting.defaultText();
     }
 
+    /** Whether any layer (command line, environment, file) gave it. */
     public boolean isSet(Setting<?> setting) {
         return texts.containsKey(setting);
+    }
+
+    /** Where the value came from: {@link Origin#DEFAULT} when no layer gave it. */
+    public Origin origin(Setting<?> setting) {
+        return origins.getOrDefault(setting, Origin.DEFAULT);
     }
 
     /** {@code name=value} arguments for the given settings: how a handler process receives them. */
@@ -78,6 +86,7 @@ public final class Config {
     public static final class Builder {
         private final Map<Setting<?>, String> texts = new LinkedHashMap<>();
         private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
+        private final Map<Setting<?>, Origin> origins = new LinkedHashMap<>();
         private List<String> programArgs = List.of();
 
         /** The application's own arguments, passed on to it unchanged. */
@@ -87,9 +96,20 @@ public final class Config {
         }
 
         /**
+         * A value given on the command line.
+         *
          * @throws IllegalArgumentException "invalid value for --timeout: '5': expected ..."
          */
         public Builder set(Setting<?> setting, String text) {
+            return set(setting, text, Origin.COMMAND_LINE);
+        }
+
+        /**
+         * A value given by {@code origin}; it replaces one set before.
+         *
+         * @throws IllegalArgumentException "invalid value for --timeout: '5': expected ..."
+         */
+        public Builder set(Setting<?> setting, String text, Origin origin) {
             Object value;
             try {
                 value = setting.parse(text);
@@ -99,12 +119,12 @@ public final class Config {
             }
             texts.put(setting, text);
             values.put(setting, value);
+            origins.put(setting, origin);
             return this;
         }
 
         public Config build() {
-            return new Config(Collections.unmodifiableMap(new LinkedHashMap<>(texts)),
-                    Collections.unmodifiableMap(new LinkedHashMap<>(values)), programArgs);
+            return new Config(Map.copyOf(texts), Map.copyOf(values), Map.copyOf(origins), programArgs);
         }
     }
 }

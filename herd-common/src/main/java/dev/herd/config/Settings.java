@@ -1,5 +1,9 @@
 package dev.herd.config;
 
+import dev.herd.config.Setting.Kind;
+import dev.herd.config.Setting.Section;
+
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -11,134 +15,160 @@ public final class Settings {
     private Settings() {
     }
 
+    public static final Setting<Optional<Path>> CONFIG = Setting.optional("config", "FILE",
+            "A TOML file of settings, keyed by the options' long names (max-handlers = 4, graceful-timeout = "
+                    + "\"30s\", classpath = [\"app.jar\", \"lib/*\"]). The command line wins over the environment "
+                    + "(HERD_ and the name: HERD_MAX_HANDLERS=4), which wins over the file. Read again on every reload.",
+            text -> Path.of(text.strip())).in(Section.CONFIGURATION).needsRestart();
+
     public static final Setting<Address> BIND = new Setting<>("bind", "ADDR", "127.0.0.1:8080",
             "Address to listen on: HOST:PORT, [IPv6]:PORT or unix:/path. Ignored when the OS hands "
                     + "over a socket (systemd LISTEN_FDS, or a listening socket as standard input).",
-            Address::parse);
+            Address::parse).in(Section.ADDRESS).needsRestart();
 
     public static final Setting<Integer> BACKLOG = Setting.integer("backlog", "2048", 1, 65535,
-            "Size of the kernel's accept queue (capped by net.core.somaxconn).");
+            "Size of the kernel's accept queue (capped by net.core.somaxconn).")
+            .in(Section.ADDRESS).needsRestart();
+
+    public static final Setting<Optional<Address.Inet>> ADMIN = new Setting<>("admin", "ADDR|off", "127.0.0.1:8081",
+            "Address of the status and control endpoints (HOST:PORT), or off.", Settings::adminAddress)
+            .in(Section.ADDRESS).needsRestart();
 
     public static final Setting<Integer> HANDLERS = Setting.integer("handlers", "2", 1, 512,
-            "Number of handler processes with --scaling static; giving --handlers alone selects static.");
+            "Number of handler processes with --scaling static; giving --handlers alone selects static, "
+                    + "so that older command lines keep their meaning.").in(Section.POOL);
 
     public static final Setting<Scaling> SCALING = new Setting<>("scaling", "static|spare|adaptive", "adaptive",
             "How the pool size is chosen: exactly --handlers, between --min-spare and --max-spare idle handlers, "
-                    + "or from the accept queue and busy loops.", Scaling::parse);
+                    + "or from the accept queue and busy loops.", Scaling::parse).in(Section.POOL);
 
     public static final Setting<Integer> MIN_HANDLERS = Setting.integer("min-handlers", "1", 1, 512,
-            "Fewest handlers spare and adaptive scaling keep.");
+            "Fewest handlers spare and adaptive scaling keep.").in(Section.POOL);
 
     public static final Setting<Integer> MAX_HANDLERS = Setting.integer("max-handlers",
             String.valueOf(Math.min(512, 2 * Runtime.getRuntime().availableProcessors())), 1, 512,
-            "Most handlers spare and adaptive scaling start (default: 2 x CPUs).");
+            "Most handlers spare and adaptive scaling start (default: 2 x CPUs).")
+            .in(Section.POOL).documentedDefault("2 × CPUs");
 
     public static final Setting<Integer> MIN_SPARE = Setting.integer("min-spare", "1", 0, 512,
-            "With --scaling spare: fewest idle handlers.");
+            "With --scaling spare: fewest idle handlers.").in(Section.POOL);
 
     public static final Setting<Integer> MAX_SPARE = Setting.integer("max-spare", "2", 0, 512,
-            "With --scaling spare: most idle handlers.");
+            "With --scaling spare: most idle handlers.").in(Section.POOL);
 
     public static final Setting<Duration> IDLE_TIMEOUT = Setting.duration("idle-timeout", "10s",
-            "How long a surplus of handlers must last before one is retired.");
+            "How long a surplus of handlers must last before one is retired.").in(Section.POOL);
 
     public static final Setting<Integer> MAX_SPAWN_RATE = Setting.integer("max-spawn-rate", "8", 1, 512,
-            "Most handlers added in one tick; growth doubles per tick (1, 2, 4, ...) up to this.");
+            "Most handlers added in one tick; growth doubles per tick (1, 2, 4, ...) up to this.").in(Section.POOL);
 
     public static final Setting<Duration> SCALE_INTERVAL = Setting.duration("scale-interval", "1s",
-            "How often the scaling policy looks at the pool.");
+            "How often the scaling policy looks at the pool.").in(Section.POOL);
 
     public static final Setting<Integer> STANDBY = Setting.integer("standby", "0", 0, 64,
-            "Handlers kept booted but not accepting, activated in milliseconds when the pool grows.");
+            "Handlers kept booted and warm but not accepting, activated in milliseconds when the pool grows.")
+            .in(Section.POOL);
 
-    public static final Setting<Long> MAX_REQUESTS = new Setting<>("max-requests", "N|off", "off",
-            "Retire a handler (replacement first, then a graceful drain) after this many requests.",
-            text -> text.strip().equalsIgnoreCase("off") ? 0L : (long) Values.integer(text, 1, Integer.MAX_VALUE));
+    public static final Setting<Integer> THREADS = Setting.integer("threads", "2", 1, 64,
+            "Event-loop threads per handler; each accepts and serves on its own.")
+            // The scoreboard's layout has a place per thread, fixed when the spawner creates it.
+            .in(Section.HANDLERS).needsRestart();
+
+    public static final Setting<Long> MAX_REQUESTS = Setting.countOrOff("max-requests", "off",
+            "Retire a handler (replacement first, then a graceful drain) after this many requests.")
+            .in(Section.HANDLERS);
 
     public static final Setting<Integer> MAX_REQUESTS_JITTER = Setting.integer("max-requests-jitter", "0", 0,
-            Integer.MAX_VALUE, "Adds 0..N at random to each handler's --max-requests, so handlers do not retire together.");
+            Integer.MAX_VALUE, "Adds 0..N at random to each handler's --max-requests, so handlers do not retire "
+                    + "together.").in(Section.HANDLERS);
 
     public static final Setting<Long> MAX_RSS = new Setting<>("max-rss", "SIZE|off", "off",
             "Retire a handler (replacement first, then a graceful drain) once its resident memory exceeds this.",
-            text -> text.strip().equalsIgnoreCase("off") ? 0L : Values.size(text));
-
-    public static final Setting<Integer> THREADS = Setting.integer("threads", "2", 1, 64,
-            "Event-loop threads per handler; each accepts and serves on its own.");
-
-    public static final Setting<Optional<Address.Inet>> ADMIN = new Setting<>("admin", "ADDR|off", "127.0.0.1:8081",
-            "Address of the status and control endpoints (HOST:PORT), or off.", Settings::adminAddress);
+            text -> text.strip().equalsIgnoreCase("off") ? 0L : Values.size(text)).in(Section.HANDLERS);
 
     public static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "30s",
-            "A handler whose event loop has not reported for this long is dumped (SIGQUIT), killed and replaced.");
+            "A handler whose oldest event-loop heartbeat is older than this gets SIGQUIT (its JVM prints every "
+                    + "thread's stack), then SIGKILL 1 s later, and is replaced.").in(Section.HANDLERS);
 
     public static final Setting<Duration> BOOT_TIMEOUT = Setting.duration("boot-timeout", "60s",
-            "A handler not ready this long after its spawn counts as a failed boot and is killed.");
+            "A handler not ready this long after its spawn counts as a failed boot and is killed.")
+            .in(Section.HANDLERS);
 
     public static final Setting<Duration> GRACEFUL_TIMEOUT = Setting.duration("graceful-timeout", "30s",
-            "On stop, how long handlers may finish in-flight requests before they are killed.");
+            "On stop, how long handlers may finish in-flight requests before they are killed.")
+            .in(Section.HANDLERS);
 
     public static final Setting<Integer> MAX_BOOT_FAILURES = Setting.integer("max-boot-failures", "5", 1, 1000,
-            "Handler boot failures in a row after which the spawner gives up (exit code 3).");
+            "Handler boot failures in a row after which the spawner gives up (exit status 3); each failure "
+                    + "doubles the delay before the next spawn (100 ms, 200 ms, ... up to 10 s).")
+            .in(Section.HANDLERS);
 
     public static final Setting<String> HANDLER_JVM_OPTS = Setting.text("handler-jvm-opts", "OPTS",
             "-Xms16m -Xmx64m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData"
                     + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0",
-            "JVM options of every handler process, replacing the defaults (--enable-native-access is always added).");
+            "JVM options of every handler process, replacing the defaults "
+                    + "(--enable-native-access=ALL-UNNAMED is always added).")
+            .in(Section.HANDLERS).ofKind(Kind.WORD_LIST);
 
     public static final Setting<Long> MAX_BODY = Setting.size("max-body", "1m",
-            "Largest request body; a larger one gets 413.");
+            "Largest request body, chunked or not; a larger one gets 413.").in(Section.HTTP);
 
     public static final Setting<Long> MAX_INITIAL_LINE = Setting.size("max-initial-line", "8k",
-            "Longest request line; a longer one gets 414.");
+            "Longest request line; a longer one gets 414.").in(Section.HTTP);
 
     public static final Setting<Long> MAX_HEADER_SIZE = Setting.size("max-header-size", "16k",
-            "Largest request header block; a larger one gets 431.");
+            "Largest request header block; a larger one gets 431.").in(Section.HTTP);
 
     public static final Setting<Duration> KEEPALIVE_TIMEOUT = Setting.duration("keepalive-timeout", "15s",
-            "An idle keep-alive connection is closed after this long.");
+            "An idle keep-alive connection is closed after this long.").in(Section.HTTP);
 
-    public static final Setting<Long> KEEPALIVE_REQUESTS = new Setting<>("keepalive-requests", "N|off", "1000",
-            "Requests served on one keep-alive connection before it is answered with Connection: close (as nginx).",
-            text -> text.strip().equalsIgnoreCase("off") ? 0L : (long) Values.integer(text, 1, Integer.MAX_VALUE));
+    public static final Setting<Long> KEEPALIVE_REQUESTS = Setting.countOrOff("keepalive-requests", "1000",
+            "Requests served on one keep-alive connection before it is answered with Connection: close (as nginx).")
+            .in(Section.HTTP);
 
     public static final Setting<Duration> MAX_CONNECTION_AGE = new Setting<>("max-connection-age", "DURATION|off", "off",
             "A keep-alive connection older than this is answered with Connection: close on its next response.",
-            text -> text.strip().equalsIgnoreCase("off") ? Duration.ZERO : Values.duration(text));
+            text -> text.strip().equalsIgnoreCase("off") ? Duration.ZERO : Values.duration(text)).in(Section.HTTP);
 
     public static final Setting<String> APP = Setting.text("app", "NAME|CLASS", "demo",
             "The application: a built-in one (demo), or a class of --classpath implementing the herd API "
-                    + "(dev.herd.api: HttpApp, AsyncHttpApp, TcpApp or AsyncTcpApp).");
+                    + "(dev.herd.api: HttpApp, AsyncHttpApp, TcpApp or AsyncTcpApp).").in(Section.APPLICATION);
 
     public static final Setting<List<String>> CLASSPATH = new Setting<>("classpath", "PATHS", "",
             "Where the application's classes are: jars and directories separated by ':', DIR/* for every jar "
-                    + "in DIR. Loaded in a class loader of their own in every handler.", Settings::classPath);
+                    + "in DIR. Loaded in a class loader of their own in every handler.", Settings::classPath)
+            .in(Section.APPLICATION).ofKind(Kind.PATH_LIST);
 
-    public static final Setting<Optional<String>> MAIN = new Setting<>("main", "CLASS", "",
+    public static final Setting<Optional<String>> MAIN = Setting.optional("main", "CLASS",
             "Run an unmodified JDK HttpServer program: its main(String[]) runs in every handler, and "
                     + "HttpServer.create(...) serves on herd's socket. Program arguments follow '--'.",
-            text -> text.isBlank() ? Optional.empty() : Optional.of(className(text)));
+            Settings::className).in(Section.APPLICATION);
 
-    public static final Setting<Optional<StaticMount>> STATIC = new Setting<>("static", "[/PREFIX=]DIR", "",
+    public static final Setting<Optional<StaticMount>> STATIC = Setting.optional("static", "[/PREFIX=]DIR",
             "Serve the files of DIR: alone, or under /PREFIX beside the application.",
-            text -> text.isBlank() ? Optional.empty() : Optional.of(StaticMount.parse(text)));
+            StaticMount::parse).in(Section.APPLICATION);
 
-    public static final Setting<Optional<String>> STATIC_INDEX = new Setting<>("static-index", "NAME|off",
+    public static final Setting<Optional<String>> STATIC_INDEX = new Setting<Optional<String>>("static-index", "NAME|off",
             "index.html", "With --static: the file answered for a directory, or off.",
-            text -> text.strip().equalsIgnoreCase("off") ? Optional.empty() : Optional.of(fileName(text)));
+            text -> text.strip().equalsIgnoreCase("off") ? Optional.empty() : Optional.of(fileName(text)))
+            .in(Section.APPLICATION);
 
-    public static final Setting<Boolean> STATIC_LISTING = new Setting<>("static-listing", "on|off", "off",
-            "With --static: list a directory that has no index file (else 403).", Settings::onOff);
+    public static final Setting<Boolean> STATIC_LISTING = Setting.onOff("static-listing", "off",
+            "With --static: list a directory that has no index file (else 403).").in(Section.APPLICATION);
 
     public static final Setting<Protocol> PROTOCOL = new Setting<>("protocol", "http|tcp", "http",
-            "What handlers speak on the socket: HTTP/1.1, or raw TCP to a TcpApp or AsyncTcpApp.", Protocol::parse);
+            "What handlers speak on the socket: HTTP/1.1, or raw TCP to a TcpApp or AsyncTcpApp.", Protocol::parse)
+            .in(Section.APPLICATION);
 
-    /** The options of {@code herd serve}, in help order. */
-    public static final List<Setting<?>> SERVE = List.of(BIND, BACKLOG, HANDLERS, SCALING, MIN_HANDLERS, MAX_HANDLERS,
-            MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE, SCALE_INTERVAL, STANDBY, MAX_REQUESTS,
-            MAX_REQUESTS_JITTER, MAX_RSS, THREADS, ADMIN, TIMEOUT,
-            BOOT_TIMEOUT, GRACEFUL_TIMEOUT, MAX_BOOT_FAILURES, HANDLER_JVM_OPTS, MAX_BODY, MAX_INITIAL_LINE,
-            MAX_HEADER_SIZE, KEEPALIVE_TIMEOUT, KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE, APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING,
-            PROTOCOL);
+    /** The options of {@code herd serve}, in help order: by {@link Setting.Section}, as the reference lists them. */
+    public static final List<Setting<?>> SERVE = List.of(CONFIG,
+            BIND, BACKLOG, ADMIN,
+            HANDLERS, SCALING, MIN_HANDLERS, MAX_HANDLERS, MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE,
+            SCALE_INTERVAL, STANDBY,
+            THREADS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
+            MAX_BOOT_FAILURES, HANDLER_JVM_OPTS,
+            MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, KEEPALIVE_TIMEOUT, KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
+            APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
 
     /** The pool-size policies of {@code --scaling}. */
     public enum Scaling {
@@ -185,15 +215,18 @@ public final class Settings {
      * @throws IllegalArgumentException naming the options involved
      */
     public static void validate(Config config) {
-        if (config.get(MIN_HANDLERS) > config.get(MAX_HANDLERS)) {
-            throw new IllegalArgumentException("--min-handlers (" + config.get(MIN_HANDLERS)
-                    + ") must not exceed --max-handlers (" + config.get(MAX_HANDLERS) + ")");
-        }
-        if (config.get(MIN_SPARE) > config.get(MAX_SPARE)) {
-            throw new IllegalArgumentException("--min-spare (" + config.get(MIN_SPARE)
-                    + ") must not exceed --max-spare (" + config.get(MAX_SPARE) + ")");
-        }
+        atMost(config, MIN_HANDLERS, MAX_HANDLERS);
+        atMost(config, MIN_SPARE, MAX_SPARE);
         validateApplication(config);
+    }
+
+    /** Each value with where it came from, since the two may come from different layers. */
+    private static void atMost(Config config, Setting<Integer> low, Setting<Integer> high) {
+        if (config.get(low) > config.get(high)) {
+            throw new IllegalArgumentException(low.option() + " (" + config.get(low) + ", "
+                    + config.origin(low).describe() + ") must not exceed " + high.option() + " ("
+                    + config.get(high) + ", " + config.origin(high).describe() + ")");
+        }
     }
 
     /** Which application forms go together, and whether the files they name are there. */
@@ -220,7 +253,7 @@ public final class Settings {
             throw new IllegalArgumentException("--main needs --classpath with the program's jar");
         }
         for (String entry : config.get(CLASSPATH)) {
-            java.nio.file.Path path = java.nio.file.Path.of(entry.endsWith("/*") || entry.equals("*")
+            Path path = Path.of(entry.endsWith("/*") || entry.equals("*")
                     ? entry.substring(0, entry.length() - 1) + "." : entry);
             if (!java.nio.file.Files.isReadable(path)) {
                 throw new IllegalArgumentException("invalid value for --classpath: '" + entry
@@ -272,14 +305,6 @@ public final class Settings {
             throw new IllegalArgumentException("expected a file name such as index.html, or off");
         }
         return name;
-    }
-
-    private static boolean onOff(String text) {
-        return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw new IllegalArgumentException("expected on or off");
-        };
     }
 
     private static Optional<Address.Inet> adminAddress(String text) {

@@ -67,6 +67,14 @@ public final class Values {
     }
 
     public static int integer(String text, int min, int max) {
+        return integerOr(text, min, max, null);
+    }
+
+    /**
+     * As {@link #integer}, for a setting that also takes the word {@code alternative} (which the
+     * caller reads itself): the message names it among the accepted forms.
+     */
+    static int integerOr(String text, int min, int max, String alternative) {
         try {
             int n = Integer.parseInt(text.strip());
             if (n >= min && n <= max) {
@@ -75,6 +83,15 @@ public final class Values {
         } catch (NumberFormatException ignored) {
             // Same message as out of range.
         }
-        throw new IllegalArgumentException("expected a whole number from " + min + " to " + max);
+        throw new IllegalArgumentException("expected an integer from " + min + " to " + max
+                + (alternative == null ? "" : ", or " + alternative));
+    }
+
+    public static boolean onOff(String text) {
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("expected on or off");
+        };
     }
 }

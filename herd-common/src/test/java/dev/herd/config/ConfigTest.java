@@ -2,6 +2,7 @@ package dev.herd.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,6 +33,38 @@ class ConfigTest {
         assertThat(config.text(Settings.TIMEOUT)).isEqualTo("5s");
         assertThat(config.isSet(Settings.TIMEOUT)).isTrue();
         assertThat(config.isSet(Settings.BACKLOG)).isFalse();
+    }
+
+    @Test
+    void eachValueKnowsItsOriginAndALaterLayerReplacesAnEarlierOne() {
+        Origin file = new Origin.File(Path.of("herd.toml"), 7);
+        Origin env = new Origin.Environment("HERD_TIMEOUT");
+        Config config = Config.builder()
+                .set(Settings.TIMEOUT, "5s", file)
+                .set(Settings.HANDLERS, "3", file)
+                .set(Settings.TIMEOUT, "6s", env)
+                .set(Settings.BACKLOG, "10")
+                .build();
+
+        assertThat(config.get(Settings.TIMEOUT)).isEqualTo(Duration.ofSeconds(6));
+        assertThat(config.origin(Settings.TIMEOUT)).isEqualTo(env);
+        assertThat(config.origin(Settings.HANDLERS)).isEqualTo(file);
+        assertThat(config.origin(Settings.BACKLOG)).isEqualTo(Origin.COMMAND_LINE);
+        assertThat(config.origin(Settings.BIND)).isEqualTo(Origin.DEFAULT);
+        assertThat(config.isSet(Settings.HANDLERS)).isTrue();
+        assertThat(config.isSet(Settings.BIND)).isFalse();
+        assertThat(List.of(file, env, Origin.COMMAND_LINE, Origin.DEFAULT)).extracting(Origin::describe)
+                .containsExactly("herd.toml:7", "env HERD_TIMEOUT", "command line", "default");
+    }
+
+    @Test
+    void crossSettingErrorsSayWhereEachValueCameFrom() {
+        Config config = Config.builder()
+                .set(Settings.MIN_HANDLERS, "5", new Origin.File(Path.of("herd.toml"), 3))
+                .set(Settings.MAX_HANDLERS, "2", new Origin.Environment("HERD_MAX_HANDLERS"))
+                .build();
+        assertThatIllegalArgumentException().isThrownBy(() -> Settings.validate(config))
+                .withMessage("--min-handlers (5, herd.toml:3) must not exceed --max-handlers (2, env HERD_MAX_HANDLERS)");
     }
 
     @Test

@@ -21,28 +21,22 @@ record Reload(Generation next, long requestedAtNanos, String source, Completable
               List<String> ignored) {
 
     /**
-     * Settings a running server cannot change: the socket and the admin endpoint stay bound, and
-     * the scoreboard's layout follows the number of loops per handler.
-     */
-    static final List<Setting<?>> RESTART_ONLY = List.of(Settings.BIND, Settings.BACKLOG, Settings.ADMIN,
-            Settings.THREADS);
-
-    /**
-     * The configuration a reload applies: what was read, except the settings that need a restart,
-     * which keep the running values.
+     * The configuration a reload applies: what was read, except the settings that need a restart
+     * (the socket and the admin endpoint stay bound, the scoreboard's layout follows the loops per
+     * handler), which keep the running values and where they came from.
      *
      * @param ignored receives one line for each such setting that changed
      */
     static Config effective(Config running, Config read, List<String> ignored) {
         Config.Builder builder = Config.builder().programArgs(read.programArgs());
         for (Setting<?> setting : Settings.SERVE) {
-            Config from = RESTART_ONLY.contains(setting) ? running : read;
-            if (RESTART_ONLY.contains(setting) && !running.text(setting).equals(read.text(setting))) {
+            Config from = setting.reloadable() ? read : running;
+            if (!setting.reloadable() && !running.text(setting).equals(read.text(setting))) {
                 ignored.add(setting.option() + " " + read.text(setting) + " needs a restart; "
                         + running.text(setting) + " still applies");
             }
             if (from.isSet(setting)) {
-                builder.set(setting, from.text(setting));
+                builder.set(setting, from.text(setting), from.origin(setting));
             }
         }
         return builder.build();
