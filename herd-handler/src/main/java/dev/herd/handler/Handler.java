@@ -125,7 +125,7 @@ final class Handler {
             IoEventLoop loop = (IoEventLoop) executor;
             Scoreboard.LoopWriter counters = slot.loop(index++);
             ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining);
-            loop.scheduleAtFixedRate(() -> counters.heartbeat(System.nanoTime()), 0, heartbeat, TimeUnit.NANOSECONDS);
+            loop.scheduleAtFixedRate(() -> counters.stamp(System.nanoTime(), 0), 0, heartbeat, TimeUnit.NANOSECONDS);
             AcceptHandle accept = new AcceptHandle(socket, loop, counters,
                     accepted -> handler.serve(accepted, unixDomain, loop, serving, pipeline),
                     scoreboard::meanConnectionsPerReadyLoop);
