@@ -6,6 +6,8 @@ import dev.herd.config.Settings;
 import dev.herd.handler.accept.AcceptHandle;
 import dev.herd.api.HandlerContext;
 import dev.herd.handler.app.Served;
+import dev.herd.handler.busy.BusyMeter;
+import dev.herd.handler.busy.BusyTime;
 import dev.herd.handler.http.ClassWarmup;
 import dev.herd.handler.http.HttpPipeline;
 import dev.herd.handler.http.ServingLoop;
@@ -98,13 +100,14 @@ final class Handler {
 
         AtomicInteger loopNumber = new AtomicInteger();
         ClassLoader appLoader = served.loader();
+        BusyMeter meter = new BusyMeter(NioIoHandler.newFactory());
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
                 (java.util.concurrent.ThreadFactory) r -> {
                     Thread t = new FastThreadLocalThread(r, "loop-" + loopNumber.getAndIncrement());
                     t.setContextClassLoader(appLoader);
                     return t;
                 },
-                NioIoHandler.newFactory());
+                meter);
         Handler handler = new Handler(group, scoreboard, slot, config.get(Settings.GRACEFUL_TIMEOUT),
                 config.get(HandlerSettings.SPAWNER_PID), served, context);
         HttpPipeline pipeline = served.tcp() != null ? null : new HttpPipeline(served.http(),
@@ -124,8 +127,12 @@ final class Handler {
         for (EventExecutor executor : group) {
             IoEventLoop loop = (IoEventLoop) executor;
             Scoreboard.LoopWriter counters = slot.loop(index++);
-            ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining);
-            loop.scheduleAtFixedRate(() -> counters.stamp(System.nanoTime(), 0), 0, heartbeat, TimeUnit.NANOSECONDS);
+            BusyTime busy = meter.of(loop);
+            ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining, busy);
+            loop.scheduleAtFixedRate(() -> {
+                long now = System.nanoTime();
+                counters.stamp(now, busy.busyNanos(now));
+            }, 0, heartbeat, TimeUnit.NANOSECONDS);
             AcceptHandle accept = new AcceptHandle(socket, loop, counters,
                     accepted -> handler.serve(accepted, unixDomain, loop, serving, pipeline),
                     scoreboard::meanConnectionsPerReadyLoop);

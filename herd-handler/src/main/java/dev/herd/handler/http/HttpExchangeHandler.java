@@ -455,6 +455,11 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public Runnable offLoop(Runnable task) {
+            return loop.busy().counting(task);
+        }
+
+        @Override
         public void respond(HttpResponse response, ByteBuf body) {
             claim(body);
             onLoop(() -> writeFull(response, body));

@@ -4,10 +4,12 @@ import dev.herd.api.HandlerContext;
 import dev.herd.handler.Drain;
 import dev.herd.handler.app.ApiHttpService;
 import dev.herd.handler.app.BootFailure;
+import dev.herd.handler.busy.BusyTime;
 import dev.herd.handler.demo.DemoApp;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.scoreboard.SlotSnapshot;
 import dev.herd.scoreboard.SlotState;
+import dev.herd.time.MonotonicClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -371,7 +373,7 @@ class HttpExchangeHandlerTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         ServingLoop loop = new ServingLoop(ch.eventLoop(), slot.loop(0), new HandlerContext(PID, 0, 1, List.of()),
-                () -> draining);
+                () -> draining, new BusyTime(MonotonicClock.SYSTEM));
         new HttpPipeline(demo(), 8192, 16384, maxBody, Duration.ofSeconds(15)).configure(ch, loop);
         return ch;
     }

@@ -2,8 +2,10 @@ package dev.herd.handler.http;
 
 import dev.herd.api.BodyTooLargeException;
 import dev.herd.api.HandlerContext;
+import dev.herd.handler.busy.BusyTime;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.scoreboard.SlotState;
+import dev.herd.time.MonotonicClock;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -86,7 +88,7 @@ class HttpStreamingTest {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ServingLoop loop = new ServingLoop(ch.eventLoop(), slot.loop(0),
-                                new HandlerContext(1, 0, 1, List.of()), () -> false);
+                                new HandlerContext(1, 0, 1, List.of()), () -> false, new BusyTime(MonotonicClock.SYSTEM));
                         pipeline.configure(ch, loop);
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
