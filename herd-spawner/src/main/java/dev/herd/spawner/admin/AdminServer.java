@@ -5,13 +5,18 @@ import com.sun.net.httpserver.HttpServer;
 import dev.herd.scoreboard.SlotSnapshot;
 import dev.herd.spawner.PoolView;
 import dev.herd.spawner.Spawner;
+import dev.herd.spawner.scaling.HandlerBusyness;
 import dev.herd.time.MonotonicClock;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -28,6 +33,13 @@ public final class AdminServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Spawner spawner;
     private final MonotonicClock clock;
+    /**
+     * Each handler's busyness between this endpoint's own readings of its slot, by slot. The
+     * spawner's policy keeps its own; until the spawner publishes that one, the status shows these,
+     * which cover the interval between the two latest stamps read here (a page refreshing every
+     * second sees each second's figure).
+     */
+    private final Map<Integer, HandlerBusyness> busyness = new HashMap<>();
 
     private AdminServer(HttpServer server, ExecutorService executor, Spawner spawner, MonotonicClock clock) {
         this.server = server;
@@ -137,14 +149,18 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    StatusDocument document() {
+    synchronized StatusDocument document() {
         PoolView pool = spawner.view();
         List<StatusDocument.Handler> handlers = pool.handlers().stream()
                 .map(e -> {
                     SlotSnapshot slot = spawner.scoreboard().read(e.slot());
-                    return new StatusDocument.Handler(e, slot, StatusDocument.rssBytes(e.pid()));
+                    HandlerBusyness busy = busyness.computeIfAbsent(e.slot(), s -> new HandlerBusyness());
+                    busy.update(slot);
+                    return new StatusDocument.Handler(e, slot, StatusDocument.rssBytes(e.pid()), busy.mean());
                 })
                 .toList();
+        Set<Integer> slots = pool.handlers().stream().map(PoolView.Entry::slot).collect(Collectors.toSet());
+        busyness.keySet().retainAll(slots);
         var socket = spawner.socket();
         return new StatusDocument(pool, socket.address().toString(),
                 socket.origin().name().toLowerCase(java.util.Locale.ROOT), socket.queueDepth(), handlers,
