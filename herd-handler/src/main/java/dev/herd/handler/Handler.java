@@ -114,7 +114,8 @@ final class Handler {
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_INITIAL_LINE)),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),
                 config.get(Settings.MAX_BODY),
-                config.get(Settings.KEEPALIVE_TIMEOUT));
+                new HttpPipeline.KeepAlive(config.get(Settings.KEEPALIVE_TIMEOUT), config.get(Settings.KEEPALIVE_REQUESTS),
+                        config.get(Settings.MAX_CONNECTION_AGE)));
         if (pipeline != null) {
             ClassWarmup.run(pipeline, context);
         }
@@ -128,7 +129,8 @@ final class Handler {
             IoEventLoop loop = (IoEventLoop) executor;
             Scoreboard.LoopWriter counters = slot.loop(index++);
             BusyTime busy = meter.of(loop);
-            ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining, busy);
+            ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining, busy,
+                    scoreboard::meanConnectionsPerReadyLoop);
             loop.scheduleAtFixedRate(() -> {
                 long now = System.nanoTime();
                 counters.stamp(now, busy.busyNanos(now));

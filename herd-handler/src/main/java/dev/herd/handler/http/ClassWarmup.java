@@ -58,7 +58,7 @@ public final class ClassWarmup {
             for (String request : REQUESTS) {
                 EmbeddedChannel channel = new EmbeddedChannel();
                 pipeline.configure(channel, new ServingLoop(channel.eventLoop(), slot.loop(0), context, () -> false,
-                        new BusyTime(MonotonicClock.SYSTEM)));
+                        new BusyTime(MonotonicClock.SYSTEM), () -> 0));
                 channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
                 channel.pipeline().fireUserEventTriggered(Drain.INSTANCE);
                 channel.runPendingTasks();

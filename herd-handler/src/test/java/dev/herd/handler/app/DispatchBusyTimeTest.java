@@ -84,9 +84,9 @@ class DispatchBusyTimeTest {
             slot.begin(1, 1, 0);
             EmbeddedChannel ch = new EmbeddedChannel();
             ServingLoop loop = new ServingLoop(ch.eventLoop(), slot.loop(0), new HandlerContext(1, 0, 1, List.of()),
-                    () -> false, busy);
+                    () -> false, busy, () -> 0);
             new HttpPipeline(ApiHttpService.of(c.app().apply(clock, ran), getClass().getClassLoader()), 8192, 16384,
-                    1024, Duration.ofSeconds(15)).configure(ch, loop);
+                    1024, HttpPipeline.KeepAlive.idleTimeout(Duration.ofSeconds(15))).configure(ch, loop);
 
             ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.ISO_8859_1));
             // A virtual thread answers through the channel itself (an embedded loop is every

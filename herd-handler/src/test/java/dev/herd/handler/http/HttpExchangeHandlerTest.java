@@ -1,31 +1,18 @@
 package dev.herd.handler.http;
 
-import dev.herd.api.HandlerContext;
 import dev.herd.handler.Drain;
-import dev.herd.handler.app.ApiHttpService;
-import dev.herd.handler.app.BootFailure;
-import dev.herd.handler.busy.BusyTime;
-import dev.herd.handler.demo.DemoApp;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.scoreboard.SlotSnapshot;
-import dev.herd.scoreboard.SlotState;
-import dev.herd.time.MonotonicClock;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,24 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * waits advances the channel's clock.
  */
 class HttpExchangeHandlerTest {
-    private static final int MAX_BODY = 1024 * 1024;
-    private static final long PID = 4242;
+    private static final int MAX_BODY = DemoPipeline.MAX_BODY;
 
-    private Scoreboard board;
-    private Scoreboard.SlotWriter slot;
-    private boolean draining;
-
-    @BeforeEach
-    void createScoreboard() {
-        board = Scoreboard.create(1, 1);
-        slot = board.writer(0, 1);
-        slot.begin(PID, 1, 0);
-        slot.state(SlotState.READY);
-    }
+    private final DemoPipeline pipeline = new DemoPipeline();
+    private final Scoreboard board = pipeline.board;
 
     @AfterEach
     void closeScoreboard() {
-        board.close();
+        pipeline.close();
     }
 
     /**
@@ -105,7 +82,7 @@ class HttpExchangeHandlerTest {
                         400, null, Map.of(), true),
                 new Case("whoami names the handler", MAX_BODY,
                         "GET /whoami HTTP/1.1\r\nHost: x\r\n\r\n",
-                        200, "{\"pid\":4242,\"slot\":0,\"generation\":1,\"thread\":\"" + Thread.currentThread().getName() + "\"}",
+                        200, "{\"pid\":" + DemoPipeline.PID + ",\"slot\":0,\"generation\":1,\"thread\":\"" + Thread.currentThread().getName() + "\"}",
                         Map.of("content-type", "application/json"), true),
                 new Case("a body over the limit is 413", 16,
                         "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 17\r\n\r\n"
@@ -262,7 +239,7 @@ class HttpExchangeHandlerTest {
         assertThat(drainOutbound(ch)).doesNotContainIgnoringCase("connection: close");
         assertThat(ch.isOpen()).isTrue();
 
-        draining = true;
+        pipeline.draining = true;
         ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
         String raw = drainOutbound(ch);
 
@@ -277,7 +254,7 @@ class HttpExchangeHandlerTest {
         ch.writeInbound(ascii("GET /sleep?ms=50 HTTP/1.1\r\nHost: x\r\n\r\n"));
         assertThat(ch.outboundMessages()).isEmpty();
 
-        draining = true;
+        pipeline.draining = true;
         ch.advanceTimeBy(50, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
         String raw = drainOutbound(ch);
@@ -341,7 +318,7 @@ class HttpExchangeHandlerTest {
     @Test
     void drainGivesAFreshConnectionTimeForItsFirstRequestAndAnswersItWithClose() {
         EmbeddedChannel ch = channel(MAX_BODY);
-        draining = true;
+        pipeline.draining = true;
         drain(ch);
         assertThat(ch.isOpen()).as("fresh connection kept for its first request").isTrue();
         ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -370,42 +347,18 @@ class HttpExchangeHandlerTest {
     }
 
     private EmbeddedChannel channel(int maxBody) {
-        EmbeddedChannel ch = new EmbeddedChannel();
-        ch.freezeTime();
-        ServingLoop loop = new ServingLoop(ch.eventLoop(), slot.loop(0), new HandlerContext(PID, 0, 1, List.of()),
-                () -> draining, new BusyTime(MonotonicClock.SYSTEM));
-        new HttpPipeline(demo(), 8192, 16384, maxBody, Duration.ofSeconds(15)).configure(ch, loop);
-        return ch;
-    }
-
-    private static HttpService demo() {
-        try {
-            return ApiHttpService.of(new DemoApp(), DemoApp.class.getClassLoader());
-        } catch (BootFailure e) {
-            throw new AssertionError(e);
-        }
+        return pipeline.channel(maxBody);
     }
 
     private static ByteBuf ascii(String text) {
-        return Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
+        return DemoPipeline.ascii(text);
     }
 
-    /** Everything written so far, as text; each buffer is released. */
     private static String drainOutbound(EmbeddedChannel ch) {
-        return dev.herd.handler.Outbound.text(ch);
+        return DemoPipeline.drainOutbound(ch);
     }
 
-    /** Parses raw response bytes the way a client would. */
     private static List<FullHttpResponse> decode(String raw) {
-        EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(MAX_BODY));
-        client.writeInbound(ascii(raw));
-        List<FullHttpResponse> responses = new ArrayList<>();
-        for (Object msg; (msg = client.readInbound()) != null; ) {
-            FullHttpResponse response = (FullHttpResponse) msg;
-            assertThat(response.decoderResult().isSuccess()).as("well-formed response").isTrue();
-            responses.add(response);
-        }
-        assertFalse(client.finishAndReleaseAll());
-        return responses;
+        return DemoPipeline.decode(raw);
     }
 }

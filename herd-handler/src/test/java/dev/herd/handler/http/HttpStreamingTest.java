@@ -82,13 +82,13 @@ class HttpStreamingTest {
                 });
             }
         };
-        HttpPipeline pipeline = new HttpPipeline(service, 8192, 16384, MAX_BODY, Duration.ofSeconds(15));
+        HttpPipeline pipeline = new HttpPipeline(service, 8192, 16384, MAX_BODY, HttpPipeline.KeepAlive.idleTimeout(Duration.ofSeconds(15)));
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ServingLoop loop = new ServingLoop(ch.eventLoop(), slot.loop(0),
-                                new HandlerContext(1, 0, 1, List.of()), () -> false, new BusyTime(MonotonicClock.SYSTEM));
+                                new HandlerContext(1, 0, 1, List.of()), () -> false, new BusyTime(MonotonicClock.SYSTEM), () -> 0);
                         pipeline.configure(ch, loop);
                     }
                 }).bind("127.0.0.1", 0).sync().channel();

@@ -41,7 +41,7 @@ final class LoopFixture implements AutoCloseable {
 
     ServingLoop serving(EmbeddedChannel ch) {
         return new ServingLoop(ch.eventLoop(), slot.loop(0), new HandlerContext(PID, 0, 1, List.of()),
-                () -> draining, new BusyTime(MonotonicClock.SYSTEM));
+                () -> draining, new BusyTime(MonotonicClock.SYSTEM), () -> 0);
     }
 
     /** Runs, on this thread, what virtual threads posted and what the channel scheduled. */
