@@ -196,8 +196,8 @@ final class Handler {
 
     /**
      * Waits for a stop request, then drains: stop watching the socket (the other handlers keep
-     * accepting, nothing queued is lost), close idle connections, let in-flight requests finish
-     * within the graceful timeout, and exit.
+     * accepting, nothing queued is lost), tell every connection (the protocol closes those that
+     * stay idle), let requests finish within the graceful timeout, and exit.
      */
     ExitCode awaitStopAndDrain() {
         boolean interrupted = false;

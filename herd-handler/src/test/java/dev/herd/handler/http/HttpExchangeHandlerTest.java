@@ -303,43 +303,80 @@ class HttpExchangeHandlerTest {
         assertFalse(ch.finishAndReleaseAll());
     }
 
-    // ---- helpers ----
-
-    @Test
-    void drainClosesAConnectionBetweenRequestsAtOnce() {
-        EmbeddedChannel ch = channel(MAX_BODY);
-        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-        assertThat(drainOutbound(ch)).startsWith("HTTP/1.1 200");
-        drain(ch);
-        assertThat(ch.isOpen()).isFalse();
-        assertFalse(ch.finishAndReleaseAll());
+    /** What a client does some time after the handler began to drain, and whether its connection is open then. */
+    record Step(long atMillis, String send, boolean open) {
     }
 
-    @Test
-    void drainGivesAFreshConnectionTimeForItsFirstRequestAndAnswersItWithClose() {
+    /**
+     * @param servedBefore whether the connection carried a keep-alive exchange before the drain
+     * @param responses    how many responses come after the drain (each with {@code Connection: close})
+     */
+    record DrainCase(String name, boolean servedBefore, List<Step> steps, int responses) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<DrainCase> drainCases() {
+        long grace = HttpExchangeHandler.DRAIN_GRACE.toMillis();
+        String get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        return Stream.of(
+                new DrainCase("an idle keep-alive connection is closed after the grace", true,
+                        List.of(new Step(grace - 1, "", true), new Step(grace, "", false)), 0),
+                new DrainCase("a fresh connection that sends nothing is closed after the grace", false,
+                        List.of(new Step(grace - 1, "", true), new Step(grace, "", false)), 0),
+                new DrainCase("a keep-alive client's next request within the grace is answered with close", true,
+                        List.of(new Step(grace - 1, get, false)), 1),
+                new DrainCase("a fresh connection's first request within the grace is answered with close", false,
+                        List.of(new Step(grace / 2, get, false)), 1),
+                new DrainCase("a request arriving in parts across the grace is answered with close", true,
+                        List.of(new Step(grace / 2, "GET / HTTP/1.1\r\nHo", true), new Step(grace, "", true),
+                                new Step(grace + grace / 2, "st: x\r\n\r\n", false)), 1),
+                new DrainCase("a client that stops mid-request is closed after a whole grace of silence", true,
+                        List.of(new Step(grace / 2, "GET / HTTP/1.1\r\nHo", true), new Step(grace, "", true),
+                                new Step(2 * grace - 1, "", true), new Step(2 * grace, "", false)), 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drainCases")
+    void drainingNeverCostsAClientItsRequest(DrainCase c) {
         EmbeddedChannel ch = channel(MAX_BODY);
+        if (c.servedBefore()) {
+            ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+            assertThat(drainOutbound(ch)).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection: close");
+        }
         pipeline.draining = true;
         drain(ch);
-        assertThat(ch.isOpen()).as("fresh connection kept for its first request").isTrue();
-        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-        String raw = drainOutbound(ch);
-        assertThat(raw).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
-        assertThat(ch.isOpen()).isFalse();
+
+        StringBuilder raw = new StringBuilder();
+        long now = 0;
+        for (Step step : c.steps()) {
+            ch.advanceTimeBy(step.atMillis() - now, TimeUnit.MILLISECONDS);
+            now = step.atMillis();
+            ch.runScheduledPendingTasks();
+            if (!step.send().isEmpty()) {
+                ch.writeInbound(ascii(step.send()));
+                ch.runPendingTasks();
+            }
+            raw.append(drainOutbound(ch));
+            assertThat(ch.isOpen()).as("open at %d ms", step.atMillis()).isEqualTo(step.open());
+        }
+
+        List<FullHttpResponse> responses = decode(raw.toString());
+        try {
+            assertThat(responses).hasSize(c.responses());
+            assertThat(responses).allSatisfy(r -> {
+                assertThat(r.status().code()).isEqualTo(200);
+                assertThat(r.headers().get("connection")).isEqualToIgnoringCase("close");
+            });
+        } finally {
+            responses.forEach(FullHttpResponse::release);
+        }
         assertFalse(ch.finishAndReleaseAll());
     }
 
-    @Test
-    void drainClosesAFreshConnectionThatSendsNothingAfterTheGrace() {
-        EmbeddedChannel ch = channel(MAX_BODY);
-        drain(ch);
-        ch.advanceTimeBy(HttpExchangeHandler.FIRST_REQUEST_GRACE.toMillis() - 1, java.util.concurrent.TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
-        assertThat(ch.isOpen()).isTrue();
-        ch.advanceTimeBy(1, java.util.concurrent.TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
-        assertThat(ch.isOpen()).isFalse();
-        assertFalse(ch.finishAndReleaseAll());
-    }
+    // ---- helpers ----
 
     private static void drain(EmbeddedChannel ch) {
         ch.pipeline().fireUserEventTriggered(Drain.INSTANCE);
