@@ -84,6 +84,9 @@ class HttpExchangeHandlerTest {
                         "GET /whoami HTTP/1.1\r\nHost: x\r\n\r\n",
                         200, "{\"pid\":" + DemoPipeline.PID + ",\"slot\":0,\"generation\":1,\"thread\":\"" + Thread.currentThread().getName() + "\"}",
                         Map.of("content-type", "application/json"), true),
+                new Case("spin names the handler that served it", MAX_BODY,
+                        "GET /spin?ms=0 HTTP/1.1\r\nHost: x\r\n\r\n",
+                        200, null, Map.of("x-herd-slot", "0", "x-herd-generation", "1"), true),
                 new Case("a body over the limit is 413", 16,
                         "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 17\r\n\r\n"
                                 + "x".repeat(17),
