@@ -22,7 +22,8 @@ public final class BusyTime {
     private long reported;
     // Blocking calls, from their own threads, under this object's lock: how many run now, the sum
     // of their start times, and the whole running time of those that ended. At t they add up to
-    // done + running × t − starts, whatever order the threads reported in.
+    // done + running × t − starts, whatever order the threads reported in (the product and the
+    // sum may overflow a long; their difference, a few seconds' worth, comes out right anyway).
     private int running;
     private long starts;
     private long done;
@@ -37,7 +38,7 @@ public final class BusyTime {
         started = true;
     }
 
-    /** On the loop: it waited this long for I/O (blocked in the selector, or ready to be). */
+    /** On the loop: it waited this long for I/O (in the selector). */
     public void waited(long nanos) {
         waited += nanos;
     }
