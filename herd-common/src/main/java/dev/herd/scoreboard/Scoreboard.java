@@ -21,14 +21,24 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <pre>
  * header   (64 bytes)  magic "HERD", version, slot count, loops per slot
- * slot i   (64 × (1 + loops) bytes, at 64 + i × slotSize)
- *   line 0   pid, generation, state, loop count
- *   line 1+j loop j: heartbeat, connections, in flight, requests, accepts won, lost, errors, deferred
+ * slot i   (64 × (1 + 2 × loops) bytes, at 64 + i × slotSize)
+ *   line 0      pid, generation, state, loop count
+ *   line 1+2j   loop j: connections, in flight, requests, accepts won, lost, errors, deferred
+ *   line 2+2j   loop j: stamp count, stamp 0 (heartbeat, busy nanos), stamp 1 (heartbeat, busy nanos),
+ *               rebalance closes, limit closes
  * </pre>
  *
- * <p>Every loop writes only its own 64-byte line, so counters need no atomic read-modify-write
- * and loops of one handler never share a cache line. Writes are releases and the spawner's
- * reads acquires: a reader sees each field whole, and the state after the fields it guards.
+ * <p>Every loop writes only its own two 64-byte lines, so counters need no atomic
+ * read-modify-write and loops of one handler never share a cache line. Writes are releases and
+ * the spawner's reads acquires: a reader sees each field whole, and the state after the fields it
+ * guards.
+ *
+ * <p>A stamp is a heartbeat with the loop's busy nanos as of that instant (its cumulative time not
+ * spent waiting for I/O); the spawner divides the growth of one by the other's, so it must never
+ * pair one stamp's busy nanos with another's heartbeat. Stamp {@code n} is written into the pair
+ * {@code n % 2}, then published by setting the count to {@code n}: a reader takes the pair the
+ * count names and accepts it if the count has not moved meanwhile. The loop only ever writes the
+ * other pair, so a reader never waits for a writer, not even one stopped in the middle of a stamp.
  *
  * <p>The spawner keeps the file as an anonymous memfd; handlers open it through
  * {@code /proc/<spawner>/fd/<n>}. Nothing is left in the file system when the spawner dies,
@@ -36,7 +46,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class Scoreboard implements AutoCloseable {
     private static final int MAGIC = 0x48455244; // "HERD"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final int LINE = 64;
 
     private static final long HEADER_MAGIC = 0;
@@ -49,14 +59,19 @@ public final class Scoreboard implements AutoCloseable {
     private static final long SLOT_STATE = 12;
     private static final long SLOT_LOOPS = 16;
 
-    private static final long LOOP_HEARTBEAT = 0;
-    private static final long LOOP_CONNECTIONS = 8;
-    private static final long LOOP_IN_FLIGHT = 16;
-    private static final long LOOP_REQUESTS = 24;
-    private static final long LOOP_ACCEPTS_WON = 32;
-    private static final long LOOP_ACCEPTS_LOST = 40;
-    private static final long LOOP_ACCEPT_ERRORS = 48;
-    private static final long LOOP_ACCEPTS_DEFERRED = 56;
+    private static final long LOOP_CONNECTIONS = 0;
+    private static final long LOOP_IN_FLIGHT = 8;
+    private static final long LOOP_REQUESTS = 16;
+    private static final long LOOP_ACCEPTS_WON = 24;
+    private static final long LOOP_ACCEPTS_LOST = 32;
+    private static final long LOOP_ACCEPT_ERRORS = 40;
+    private static final long LOOP_ACCEPTS_DEFERRED = 48;
+
+    private static final long STAMP_COUNT = 0;
+    /** Stamp n's pair is at {@code STAMP_PAIRS + (n % 2) * 16}: heartbeat, then busy nanos. */
+    private static final long STAMP_PAIRS = 8;
+    private static final long STAMP_REBALANCE_CLOSES = 40;
+    private static final long STAMP_LIMIT_CLOSES = 48;
 
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final VarHandle INT = JAVA_INT.varHandle();
@@ -82,7 +97,17 @@ public final class Scoreboard implements AutoCloseable {
     }
 
     private static long slotSize(int loopsPerSlot) {
-        return (long) LINE * (1 + loopsPerSlot);
+        return (long) LINE * (1 + 2L * loopsPerSlot);
+    }
+
+    /** The first of loop {@code j}'s two lines in the slot at {@code base}: its counters. */
+    private static long countersLine(long base, int j) {
+        return base + (long) LINE * (1 + 2L * j);
+    }
+
+    /** The second of loop {@code j}'s lines: its stamps and close counters. */
+    private static long stampsLine(long base, int j) {
+        return countersLine(base, j) + LINE;
     }
 
     // ---- called in the spawner ----
@@ -130,37 +155,38 @@ public final class Scoreboard implements AutoCloseable {
         int generation = (int) INT.getAcquire(memory, base + SLOT_GENERATION);
         int loops = Math.min(loopsPerSlot, Math.max(0, (int) INT.getAcquire(memory, base + SLOT_LOOPS)));
         List<SlotSnapshot.LoopSnapshot> perLoop = new ArrayList<>(loops);
-        long oldest = Long.MAX_VALUE;
-        long connections = 0;
-        long inFlight = 0;
-        long requests = 0;
-        long won = 0;
-        long lost = 0;
-        long errors = 0;
-        long deferred = 0;
         for (int j = 0; j < loops; j++) {
-            long line = base + (long) LINE * (1 + j);
-            var loop = new SlotSnapshot.LoopSnapshot(
-                    (long) LONG.getAcquire(memory, line + LOOP_HEARTBEAT),
-                    (long) LONG.getAcquire(memory, line + LOOP_CONNECTIONS),
-                    (long) LONG.getAcquire(memory, line + LOOP_IN_FLIGHT),
-                    (long) LONG.getAcquire(memory, line + LOOP_REQUESTS),
-                    (long) LONG.getAcquire(memory, line + LOOP_ACCEPTS_WON),
-                    (long) LONG.getAcquire(memory, line + LOOP_ACCEPTS_LOST),
-                    (long) LONG.getAcquire(memory, line + LOOP_ACCEPT_ERRORS),
-                    (long) LONG.getAcquire(memory, line + LOOP_ACCEPTS_DEFERRED));
-            perLoop.add(loop);
-            oldest = Math.min(oldest, loop.heartbeatNanos());
-            connections += loop.connections();
-            inFlight += loop.inFlight();
-            requests += loop.requests();
-            won += loop.acceptsWon();
-            lost += loop.acceptsLost();
-            errors += loop.acceptErrors();
-            deferred += loop.acceptsDeferred();
+            perLoop.add(readLoop(countersLine(base, j), stampsLine(base, j)));
         }
-        return new SlotSnapshot(slot, pid, generation, state, loops == 0 ? 0 : oldest, connections, inFlight,
-                requests, won, lost, errors, deferred, List.copyOf(perLoop));
+        return SlotSnapshot.of(slot, pid, generation, state, perLoop);
+    }
+
+    private SlotSnapshot.LoopSnapshot readLoop(long counters, long stamps) {
+        long heartbeat;
+        long busy;
+        long count = (long) LONG.getAcquire(memory, stamps + STAMP_COUNT);
+        while (true) {
+            long pair = stamps + STAMP_PAIRS + (count & 1) * 16;
+            heartbeat = (long) LONG.getAcquire(memory, pair);
+            busy = (long) LONG.getAcquire(memory, pair + 8);
+            long after = (long) LONG.getAcquire(memory, stamps + STAMP_COUNT);
+            if (after == count) {
+                break;
+            }
+            // The loop stamped meanwhile, and may be writing the pair just read: read the new one.
+            count = after;
+        }
+        return new SlotSnapshot.LoopSnapshot(heartbeat,
+                (long) LONG.getAcquire(memory, counters + LOOP_CONNECTIONS),
+                (long) LONG.getAcquire(memory, counters + LOOP_IN_FLIGHT),
+                (long) LONG.getAcquire(memory, counters + LOOP_REQUESTS),
+                (long) LONG.getAcquire(memory, counters + LOOP_ACCEPTS_WON),
+                (long) LONG.getAcquire(memory, counters + LOOP_ACCEPTS_LOST),
+                (long) LONG.getAcquire(memory, counters + LOOP_ACCEPT_ERRORS),
+                (long) LONG.getAcquire(memory, counters + LOOP_ACCEPTS_DEFERRED),
+                busy,
+                (long) LONG.getAcquire(memory, stamps + STAMP_REBALANCE_CLOSES),
+                (long) LONG.getAcquire(memory, stamps + STAMP_LIMIT_CLOSES));
     }
 
     // ---- called in the handler ----
@@ -180,7 +206,7 @@ public final class Scoreboard implements AutoCloseable {
             }
             int n = Math.min(loopsPerSlot, (int) INT.getAcquire(memory, base + SLOT_LOOPS));
             for (int j = 0; j < n; j++) {
-                connections += (long) LONG.getAcquire(memory, base + (long) LINE * (1 + j) + LOOP_CONNECTIONS);
+                connections += (long) LONG.getAcquire(memory, countersLine(base, j) + LOOP_CONNECTIONS);
             }
             loops += Math.max(0, n);
         }
@@ -233,7 +259,7 @@ public final class Scoreboard implements AutoCloseable {
             LONG.setRelease(memory, base + SLOT_PID, pid);
             INT.setRelease(memory, base + SLOT_GENERATION, generation);
             for (int j = 0; j < loops; j++) {
-                loop(j).heartbeat(nowNanos);
+                loop(j).stamp(nowNanos, 0);
             }
             INT.setRelease(memory, base + SLOT_LOOPS, loops);
             state(SlotState.STARTING);
@@ -247,7 +273,7 @@ public final class Scoreboard implements AutoCloseable {
             if (index < 0 || index >= loops) {
                 throw new IndexOutOfBoundsException(index);
             }
-            return new LoopWriter(base + (long) LINE * (1 + index));
+            return new LoopWriter(countersLine(base, index), stampsLine(base, index));
         }
 
         public int loops() {
@@ -256,62 +282,78 @@ public final class Scoreboard implements AutoCloseable {
 
         /** Open connections of every loop of this handler, for comparing a loop with its siblings. */
         public long connections(int loop) {
-            return (long) LONG.getAcquire(memory, base + (long) LINE * (1 + loop) + LOOP_CONNECTIONS);
+            return (long) LONG.getAcquire(memory, countersLine(base, loop) + LOOP_CONNECTIONS);
         }
     }
 
     /** The counters of one event loop. Only that loop's thread may call the mutators. */
     public final class LoopWriter {
-        private final long line;
+        private final long counters;
+        private final long stamps;
 
-        private LoopWriter(long line) {
-            this.line = line;
+        private LoopWriter(long counters, long stamps) {
+            this.counters = counters;
+            this.stamps = stamps;
         }
 
-        private void add(long offset, long delta) {
-            long address = line + offset;
+        private void add(long address, long delta) {
             LONG.setRelease(memory, address, (long) LONG.get(memory, address) + delta);
         }
 
-        public void heartbeat(long nowNanos) {
-            LONG.setRelease(memory, line + LOOP_HEARTBEAT, nowNanos);
+        /** The heartbeat, with the loop's busy nanos as of the same instant, published together. */
+        public void stamp(long nowNanos, long busyNanos) {
+            long next = (long) LONG.get(memory, stamps + STAMP_COUNT) + 1;
+            long pair = stamps + STAMP_PAIRS + (next & 1) * 16;
+            LONG.setRelease(memory, pair, nowNanos);
+            LONG.setRelease(memory, pair + 8, busyNanos);
+            LONG.setRelease(memory, stamps + STAMP_COUNT, next);
         }
 
         public void connectionOpened() {
-            add(LOOP_CONNECTIONS, 1);
+            add(counters + LOOP_CONNECTIONS, 1);
         }
 
         public void connectionClosed() {
-            add(LOOP_CONNECTIONS, -1);
+            add(counters + LOOP_CONNECTIONS, -1);
         }
 
         public void requestStarted() {
-            add(LOOP_IN_FLIGHT, 1);
+            add(counters + LOOP_IN_FLIGHT, 1);
         }
 
         public void requestFinished() {
-            add(LOOP_IN_FLIGHT, -1);
-            add(LOOP_REQUESTS, 1);
+            add(counters + LOOP_IN_FLIGHT, -1);
+            add(counters + LOOP_REQUESTS, 1);
         }
 
         public void acceptWon() {
-            add(LOOP_ACCEPTS_WON, 1);
+            add(counters + LOOP_ACCEPTS_WON, 1);
         }
 
         public void acceptLost() {
-            add(LOOP_ACCEPTS_LOST, 1);
+            add(counters + LOOP_ACCEPTS_LOST, 1);
         }
 
         public void acceptError() {
-            add(LOOP_ACCEPT_ERRORS, 1);
+            add(counters + LOOP_ACCEPT_ERRORS, 1);
         }
 
         public void acceptDeferred() {
-            add(LOOP_ACCEPTS_DEFERRED, 1);
+            add(counters + LOOP_ACCEPTS_DEFERRED, 1);
+        }
+
+        /** A keep-alive connection was asked to reconnect, to spread the load over the loops. */
+        public void rebalanceClosed() {
+            add(stamps + STAMP_REBALANCE_CLOSES, 1);
+        }
+
+        /** A keep-alive connection was ended by {@code --keepalive-requests} or {@code --max-connection-age}. */
+        public void limitClosed() {
+            add(stamps + STAMP_LIMIT_CLOSES, 1);
         }
 
         public long connections() {
-            return (long) LONG.get(memory, line + LOOP_CONNECTIONS);
+            return (long) LONG.get(memory, counters + LOOP_CONNECTIONS);
         }
     }
 

@@ -79,6 +79,11 @@ class ScoreboardTest {
         b.acceptWon();
         a.acceptLost();
         b.acceptError();
+        a.acceptDeferred();
+        a.rebalanceClosed();
+        a.rebalanceClosed();
+        b.rebalanceClosed();
+        b.limitClosed();
 
         SlotSnapshot s = board.read(0);
         assertThat(s.connections()).isEqualTo(2);
@@ -87,6 +92,11 @@ class ScoreboardTest {
         assertThat(s.acceptsWon()).isEqualTo(3);
         assertThat(s.acceptsLost()).isEqualTo(1);
         assertThat(s.acceptErrors()).isEqualTo(1);
+        assertThat(s.acceptsDeferred()).isEqualTo(1);
+        assertThat(s.rebalanceCloses()).isEqualTo(3);
+        assertThat(s.limitCloses()).isEqualTo(1);
+        assertThat(s.loops()).extracting(SlotSnapshot.LoopSnapshot::rebalanceCloses).containsExactly(2L, 1L);
+        assertThat(s.loops()).extracting(SlotSnapshot.LoopSnapshot::limitCloses).containsExactly(0L, 1L);
         assertThat(s.loops().get(0).connections()).isEqualTo(1);
         assertThat(s.loops().get(1).requests()).isEqualTo(2);
         assertThat(a.connections()).isEqualTo(1);
@@ -97,12 +107,50 @@ class ScoreboardTest {
     void theOldestHeartbeatIsTheMinimumOverLoops() {
         Scoreboard.SlotWriter writer = mapped.writer(0, 2);
         writer.begin(100, 1, 5_000);
-        writer.loop(0).heartbeat(9_000);
-        writer.loop(1).heartbeat(7_000);
+        writer.loop(0).stamp(9_000, 0);
+        writer.loop(1).stamp(7_000, 0);
 
         SlotSnapshot s = board.read(0);
         assertThat(s.oldestHeartbeatNanos()).isEqualTo(7_000);
         assertThat(s.loops()).extracting(SlotSnapshot.LoopSnapshot::heartbeatNanos).containsExactly(9_000L, 7_000L);
+    }
+
+    @Test
+    void aStampWritesTheHeartbeatWithTheBusyNanosOfTheSameInstant() {
+        Scoreboard.SlotWriter writer = mapped.writer(0, 2);
+        writer.begin(100, 1, 5_000);
+        writer.loop(0).stamp(9_000, 3_000);
+        writer.loop(1).stamp(8_000, 1_000);
+        writer.loop(0).stamp(10_000, 3_500);
+
+        SlotSnapshot s = board.read(0);
+        assertThat(s.loops()).extracting(SlotSnapshot.LoopSnapshot::heartbeatNanos).containsExactly(10_000L, 8_000L);
+        assertThat(s.loops()).extracting(SlotSnapshot.LoopSnapshot::busyNanos).containsExactly(3_500L, 1_000L);
+        assertThat(s.busyNanos()).isEqualTo(4_500);
+    }
+
+    @Test
+    void aReaderNeverPairsOneStampsBusyNanosWithAnothersHeartbeat() throws InterruptedException {
+        Scoreboard.SlotWriter writer = mapped.writer(0, 1);
+        writer.begin(100, 1, 0);
+        Scoreboard.LoopWriter loop = writer.loop(0);
+        // Each stamp writes busy = heartbeat / 2: a torn pair would show as any other ratio.
+        Thread stamper = Thread.ofPlatform().start(() -> {
+            for (long t = 2; t <= 2_000_000; t += 2) {
+                loop.stamp(t, t / 2);
+            }
+        });
+        long torn = 0;
+        long reads = 0;
+        while (stamper.isAlive()) {
+            SlotSnapshot.LoopSnapshot s = board.read(0).loops().getFirst();
+            reads++;
+            if (s.busyNanos() * 2 != s.heartbeatNanos()) {
+                torn++;
+            }
+        }
+        stamper.join();
+        assertThat(torn).as("torn pairs in %d reads", reads).isZero();
     }
 
     @Test
@@ -143,6 +191,8 @@ class ScoreboardTest {
         writer.loop(0).requestStarted();
         writer.loop(0).requestFinished();
         writer.loop(1).connectionOpened();
+        writer.loop(1).stamp(60, 40);
+        writer.loop(1).limitClosed();
 
         board.clear(2);
 
@@ -152,6 +202,8 @@ class ScoreboardTest {
         assertThat(s.generation()).isZero();
         assertThat(s.requests()).isZero();
         assertThat(s.connections()).isZero();
+        assertThat(s.busyNanos()).isZero();
+        assertThat(s.limitCloses()).isZero();
         assertThat(s.loops()).isEmpty();
     }
 

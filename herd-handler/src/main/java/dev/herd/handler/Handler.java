@@ -6,6 +6,8 @@ import dev.herd.config.Settings;
 import dev.herd.handler.accept.AcceptHandle;
 import dev.herd.api.HandlerContext;
 import dev.herd.handler.app.Served;
+import dev.herd.handler.busy.BusyMeter;
+import dev.herd.handler.busy.BusyTime;
 import dev.herd.handler.http.ClassWarmup;
 import dev.herd.handler.http.HttpPipeline;
 import dev.herd.handler.http.ServingLoop;
@@ -98,20 +100,22 @@ final class Handler {
 
         AtomicInteger loopNumber = new AtomicInteger();
         ClassLoader appLoader = served.loader();
+        BusyMeter meter = new BusyMeter(NioIoHandler.newFactory());
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
                 (java.util.concurrent.ThreadFactory) r -> {
                     Thread t = new FastThreadLocalThread(r, "loop-" + loopNumber.getAndIncrement());
                     t.setContextClassLoader(appLoader);
                     return t;
                 },
-                NioIoHandler.newFactory());
+                meter);
         Handler handler = new Handler(group, scoreboard, slot, config.get(Settings.GRACEFUL_TIMEOUT),
                 config.get(HandlerSettings.SPAWNER_PID), served, context);
         HttpPipeline pipeline = served.tcp() != null ? null : new HttpPipeline(served.http(),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_INITIAL_LINE)),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),
                 config.get(Settings.MAX_BODY),
-                config.get(Settings.KEEPALIVE_TIMEOUT));
+                new HttpPipeline.KeepAlive(config.get(Settings.KEEPALIVE_TIMEOUT), config.get(Settings.KEEPALIVE_REQUESTS),
+                        config.get(Settings.MAX_CONNECTION_AGE)));
         if (pipeline != null) {
             ClassWarmup.run(pipeline, context);
         }
@@ -124,8 +128,13 @@ final class Handler {
         for (EventExecutor executor : group) {
             IoEventLoop loop = (IoEventLoop) executor;
             Scoreboard.LoopWriter counters = slot.loop(index++);
-            ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining);
-            loop.scheduleAtFixedRate(() -> counters.heartbeat(System.nanoTime()), 0, heartbeat, TimeUnit.NANOSECONDS);
+            BusyTime busy = meter.of(loop);
+            ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining, busy,
+                    scoreboard::meanConnectionsPerReadyLoop);
+            loop.scheduleAtFixedRate(() -> {
+                long now = System.nanoTime();
+                counters.stamp(now, busy.busyNanos(now));
+            }, 0, heartbeat, TimeUnit.NANOSECONDS);
             AcceptHandle accept = new AcceptHandle(socket, loop, counters,
                     accepted -> handler.serve(accepted, unixDomain, loop, serving, pipeline),
                     scoreboard::meanConnectionsPerReadyLoop);
@@ -187,8 +196,8 @@ final class Handler {
 
     /**
      * Waits for a stop request, then drains: stop watching the socket (the other handlers keep
-     * accepting, nothing queued is lost), close idle connections, let in-flight requests finish
-     * within the graceful timeout, and exit.
+     * accepting, nothing queued is lost), tell every connection (the protocol closes those that
+     * stay idle), let requests finish within the graceful timeout, and exit.
      */
     ExitCode awaitStopAndDrain() {
         boolean interrupted = false;

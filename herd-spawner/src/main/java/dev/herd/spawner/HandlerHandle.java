@@ -2,6 +2,7 @@ package dev.herd.spawner;
 
 import dev.herd.os.Signal;
 import dev.herd.scoreboard.SlotSnapshot;
+import dev.herd.spawner.scaling.HandlerBusyness;
 
 /**
  * The spawner's view of one handler process, and the only code that signals it (STYLE rule 3).
@@ -46,6 +47,8 @@ final class HandlerHandle {
     private String retireReason;
     private long lastAcceptsWon;
     private long lastAcceptsLost;
+    private long lastRebalanceCloses;
+    private final HandlerBusyness busyness = new HandlerBusyness();
 
     /**
      * @param bootsToStandby whether it boots into standby (not accepting until activated)
@@ -186,6 +189,18 @@ final class HandlerHandle {
         lastAcceptsWon = won;
         lastAcceptsLost = lost;
         return result;
+    }
+
+    /** Its loops' busyness, carried across the readings of its slot. */
+    HandlerBusyness busyness() {
+        return busyness;
+    }
+
+    /** Keep-alive clients it asked to reconnect since the last call, from the slot's running total. */
+    long rebalanceClosesSince(long total) {
+        long delta = Math.max(0, total - lastRebalanceCloses);
+        lastRebalanceCloses = total;
+        return delta;
     }
 
     /** Accepting connections now (ready, or retiring but not yet told to stop). */

@@ -1,6 +1,7 @@
 package dev.herd.spawner;
 
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * The spawner's handlers as it last published them, for readers on other threads (the admin
@@ -13,6 +14,7 @@ import java.util.List;
 public record PoolView(long spawnerPid, long startedAtNanos, boolean stopping, int targetHandlers,
                        String scaling, int generation, int reloading, int maxTarget, List<Entry> handlers) {
 
-    public record Entry(int slot, long pid, int generation, String phase, long spawnedAtNanos) {
+    /** @param busy the mean busyness of its loops over their latest stamps, once known */
+    public record Entry(int slot, long pid, int generation, String phase, long spawnedAtNanos, OptionalDouble busy) {
     }
 }

@@ -201,6 +201,7 @@ public final class Spawner {
             if (now - nextScaleNanos >= 0) {
                 nextScaleNanos = now + serving.config().get(Settings.SCALE_INTERVAL).toNanos();
                 scale(now, reading);
+                reportRebalancing(reading);
                 markRetirements(reading);
             }
             advanceReload(now);
@@ -468,7 +469,7 @@ public final class Spawner {
     private PoolSnapshot snapshot(long now, Reading reading) {
         int ready = 0;
         int idle = 0;
-        int busyLoops = 0;
+        double busyLoops = 0;
         long won = 0;
         long lost = 0;
         for (HandlerHandle h : pool.all()) {
@@ -480,11 +481,7 @@ public final class Spawner {
             if (slot.inFlight() == 0) {
                 idle++;
             }
-            for (SlotSnapshot.LoopSnapshot loop : slot.loops()) {
-                if (loop.inFlight() > 0) {
-                    busyLoops++;
-                }
-            }
+            busyLoops += h.busyness().sum();
             long[] deltas = h.acceptDeltas(slot.acceptsWon(), slot.acceptsLost());
             won += deltas[0];
             lost += deltas[1];
@@ -492,6 +489,25 @@ public final class Spawner {
         ListeningSocket.QueueDepth queue = socket.queueDepth();
         return new PoolSnapshot(now, target, ready, idle, serving.config().get(Settings.THREADS), busyLoops,
                 queue.queued(), queue.backlog(), won, lost);
+    }
+
+    /**
+     * One event per tick in which handlers asked keep-alive clients to reconnect elsewhere
+     * (holding more than their share of connections), so that the spreading is visible.
+     */
+    private void reportRebalancing(Reading reading) {
+        List<String> asked = new ArrayList<>();
+        for (HandlerHandle h : pool.all()) {
+            SlotSnapshot slot = reading.slot(h);
+            long closes = slot == null ? 0 : h.rebalanceClosesSince(slot.rebalanceCloses());
+            if (closes > 0) {
+                asked.add(h + " asked " + closes + " (holds " + slot.connections() + ")");
+            }
+        }
+        if (!asked.isEmpty()) {
+            log.add(Level.INFO, "rebalance", "keep-alive clients asked to reconnect through the shared queue: "
+                    + String.join(", ", asked));
+        }
     }
 
     /**
@@ -665,6 +681,7 @@ public final class Spawner {
             SlotSnapshot slot = scoreboard.read(h.slot());
             if (slot.pid() == h.pid()) {
                 slots.put(h, slot);
+                h.busyness().update(slot);
             }
         }
         return new Reading(slots);
@@ -684,7 +701,7 @@ public final class Spawner {
     private void publish() {
         List<PoolView.Entry> entries = pool.all().stream()
                 .map(h -> new PoolView.Entry(h.slot(), h.pid(), h.generation().number(),
-                        h.phase().name().toLowerCase(java.util.Locale.ROOT), h.spawnedAtNanos()))
+                        h.phase().name().toLowerCase(java.util.Locale.ROOT), h.spawnedAtNanos(), h.busyness().mean()))
                 .toList();
         view = new PoolView(ProcessHandle.current().pid(), startedAtNanos, stopping, target,
                 manualTarget.isPresent() ? "manual" : policy.name(), serving.number(),

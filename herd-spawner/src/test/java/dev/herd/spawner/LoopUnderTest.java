@@ -94,7 +94,7 @@ final class LoopUnderTest implements AutoCloseable {
         for (FakeLauncher.Fake f : beating) {
             var slot = scoreboard.writer(f.slot(), scoreboard.loopsPerSlot());
             for (int i = 0; i < slot.loops(); i++) {
-                slot.loop(i).heartbeat(clock.nanoTime());
+                slot.loop(i).stamp(clock.nanoTime(), 0);
             }
         }
     }

@@ -78,7 +78,7 @@ public final class ApiHttpService implements HttpService {
     public void serve(HttpCall call) throws Exception {
         ApiRequest request = new ApiRequest(call, virtualThreads ? BodyMode.STREAM : BodyMode.WHOLE);
         switch (app) {
-            case HttpApp http when virtualThreads -> threads.newThread(() -> {
+            case HttpApp http when virtualThreads -> threads.newThread(call.offLoop(() -> {
                 Thread.currentThread().setContextClassLoader(loader);
                 Response response;
                 try {
@@ -88,7 +88,7 @@ public final class ApiHttpService implements HttpService {
                     return;
                 }
                 answer(call, response);
-            }).start();
+            })).start();
             case HttpApp http -> answer(call, http.handle(request));
             case AsyncHttpApp async -> {
                 CompletionStage<Response> stage = async.handle(request);
@@ -129,10 +129,10 @@ public final class ApiHttpService implements HttpService {
             case Body.File file -> respondFile(call, head, file);
             case Body.Streamed streamed -> {
                 if (call.loop().inEventLoop()) {
-                    threads.newThread(() -> {
+                    threads.newThread(call.offLoop(() -> {
                         Thread.currentThread().setContextClassLoader(loader);
                         stream(call, head, streamed);
-                    }).start();
+                    })).start();
                 } else {
                     stream(call, head, streamed);
                 }

@@ -13,6 +13,10 @@ import java.util.function.Supplier;
 /**
  * The built-in demo ({@code --app demo}): hello world, who served me, a non-blocking sleep, a CPU
  * burner and an echo. It runs on the event loop through the public API, as any application may.
+ *
+ * <p>The answers of {@code /sleep} and {@code /spin}, the endpoints load is made of, name the
+ * handler that served them ({@code X-Herd-Slot}, {@code X-Herd-Generation}), so that a load
+ * generator can tell how the load spread without asking {@code /whoami} in between.
  */
 public final class DemoApp implements AsyncHttpApp {
     static final int MAX_SLEEP_MS = 600_000;
@@ -61,7 +65,8 @@ public final class DemoApp implements AsyncHttpApp {
         if (ms.isEmpty()) {
             return done(badMilliseconds(MAX_SLEEP_MS));
         }
-        return request.after(Duration.ofMillis(ms.get())).thenApply(done -> Response.text("slept " + ms.get() + " ms\n"));
+        return request.after(Duration.ofMillis(ms.get()))
+                .thenApply(done -> servedBy(request, Response.text("slept " + ms.get() + " ms\n")));
     }
 
     private static Response spin(Request request) {
@@ -74,7 +79,12 @@ public final class DemoApp implements AsyncHttpApp {
         while (System.nanoTime() < end) {
             spins++;
         }
-        return Response.text("spun " + ms.get() + " ms (" + spins + " clock reads)\n");
+        return servedBy(request, Response.text("spun " + ms.get() + " ms (" + spins + " clock reads)\n"));
+    }
+
+    private static Response servedBy(Request request, Response response) {
+        return response.withHeader("X-Herd-Slot", String.valueOf(request.handler().slot()))
+                .withHeader("X-Herd-Generation", String.valueOf(request.handler().generation()));
     }
 
     private static Response echo(Request request) {

@@ -7,7 +7,9 @@ import dev.herd.api.Response;
 import dev.herd.handler.Drain;
 import dev.herd.handler.app.ApiHttpService;
 import dev.herd.handler.app.BootFailure;
+import dev.herd.handler.busy.BusyTime;
 import dev.herd.scoreboard.Scoreboard;
+import dev.herd.time.MonotonicClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -55,7 +57,8 @@ public final class ClassWarmup {
             slot.begin(context.pid(), context.generation(), System.nanoTime());
             for (String request : REQUESTS) {
                 EmbeddedChannel channel = new EmbeddedChannel();
-                pipeline.configure(channel, new ServingLoop(channel.eventLoop(), slot.loop(0), context, () -> false));
+                pipeline.configure(channel, new ServingLoop(channel.eventLoop(), slot.loop(0), context, () -> false,
+                        new BusyTime(MonotonicClock.SYSTEM), () -> 0));
                 channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
                 channel.pipeline().fireUserEventTriggered(Drain.INSTANCE);
                 channel.runPendingTasks();

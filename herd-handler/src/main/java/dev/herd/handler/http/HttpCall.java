@@ -84,4 +84,12 @@ public interface HttpCall {
 
     /** Whether a response head was handed over already (by any of the methods above). */
     boolean answered();
+
+    /**
+     * {@code task}, which runs this call's application code on another thread (code that may
+     * block), wrapped so that its running time counts as work of the connection's event loop: the
+     * spawner sees a loop whose blocking calls keep threads busy as busy, however little the loop
+     * itself does. Asynchronous work that keeps no thread busy is not wrapped.
+     */
+    Runnable offLoop(Runnable task);
 }

@@ -66,8 +66,8 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Bytes of a streamed body waiting for its reader before the socket is not read. */
     static final int BODY_HIGH_WATER = 64 * 1024;
     static final int BODY_LOW_WATER = 16 * 1024;
-    /** How long a draining handler waits for the first request of a connection that sent none yet. */
-    static final Duration FIRST_REQUEST_GRACE = Duration.ofSeconds(1);
+    /** How long a draining handler gives a connection between requests to send one more. */
+    static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
 
     private final HttpService service;
     private final ServingLoop loop;
@@ -76,6 +76,8 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Call current;
     private long requestsSeen;
+    /** Reads from the socket so far, whole requests or not: a client sending is not idle. */
+    private long reads;
     private boolean closing;
     private boolean readPaused;
 
@@ -183,27 +185,38 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The handler drains: a connection between requests closes now; one with a request in
-     * flight closes after its response ({@code Connection: close}).
+     * The handler drains: a connection with a request in flight closes after its response
+     * ({@code Connection: close}, as every response of a draining loop says).
      *
-     * <p>A connection that has not sent its first request yet is not "between requests": its
-     * client has just connected and is about to send one (it may have been accepted a moment
-     * before the handler stopped accepting). Closing it would fail that request, so it gets
-     * {@link #FIRST_REQUEST_GRACE} to send it, and is answered with {@code Connection: close}.
+     * <p>A connection between requests is not closed at once: its client may be sending the next
+     * request right now (a keep-alive client that just read a response, or one that connected a
+     * moment before the handler stopped accepting), and closing would fail that request. It gets
+     * {@link #DRAIN_GRACE} to send one, which is answered with {@code Connection: close}. Only a
+     * connection that sent nothing through the grace is closed; one that sent part of a request
+     * gets another grace.
      */
     private void drain() {
-        if (current != null || !inbound.isEmpty()) {
+        if (closing || current != null || !inbound.isEmpty()) {
             return;
         }
-        if (requestsSeen > 0) {
-            closeNow();
-            return;
-        }
+        long requestsBefore = requestsSeen;
+        long readsBefore = reads;
         ctx.executor().schedule(() -> {
-            if (requestsSeen == 0) {
-                closeNow();
+            if (requestsSeen != requestsBefore || closing) {
+                return;
             }
-        }, FIRST_REQUEST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            if (reads == readsBefore) {
+                closeNow();
+            } else {
+                drain();
+            }
+        }, DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reads++;
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -249,8 +262,10 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         process();
-        if (current == null && inbound.isEmpty() && loop.draining()) {
-            closeNow();
+        if (current == null && loop.draining()) {
+            // Its response said keep-alive (the drain began after it was written): the client
+            // may send another request.
+            drain();
         }
     }
 
@@ -452,6 +467,11 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         @Override
         public boolean answered() {
             return answered.get();
+        }
+
+        @Override
+        public Runnable offLoop(Runnable task) {
+            return loop.busy().counting(task);
         }
 
         @Override

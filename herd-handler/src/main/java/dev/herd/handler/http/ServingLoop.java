@@ -1,27 +1,35 @@
 package dev.herd.handler.http;
 
 import dev.herd.api.HandlerContext;
+import dev.herd.handler.busy.BusyTime;
 import dev.herd.scoreboard.Scoreboard;
 import io.netty.channel.EventLoop;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 
 /**
- * What every connection of one event loop shares: the loop's scoreboard counters, who this handler
- * is (for the application), and whether the handler is draining.
+ * What every connection of one event loop shares: the loop's scoreboard counters and busy time, who
+ * this handler is (for the application), whether the handler is draining, and whether the loop
+ * holds more than its fair share of keep-alive connections.
  */
 public final class ServingLoop {
     private final EventLoop loop;
     private final Scoreboard.LoopWriter counters;
     private final HandlerContext handler;
     private final BooleanSupplier draining;
+    private final BusyTime busy;
+    private final Rebalancing rebalancing;
 
+    /** @param meanOfReadyLoops open connections per loop over every ready handler: the fair share */
     public ServingLoop(EventLoop loop, Scoreboard.LoopWriter counters, HandlerContext handler,
-                       BooleanSupplier draining) {
+                       BooleanSupplier draining, BusyTime busy, DoubleSupplier meanOfReadyLoops) {
         this.loop = loop;
         this.counters = counters;
         this.handler = handler;
         this.draining = draining;
+        this.busy = busy;
+        this.rebalancing = new Rebalancing(loop.ticker(), counters::connections, meanOfReadyLoops);
     }
 
     /** The handler process, as the application sees it. */
@@ -40,5 +48,15 @@ public final class ServingLoop {
 
     public boolean draining() {
         return draining.getAsBoolean();
+    }
+
+    /** The loop's busy time, which blocking calls of its connections add to. */
+    public BusyTime busy() {
+        return busy;
+    }
+
+    /** Whether a keep-alive connection of this loop should be asked to reconnect, to spread the load. */
+    public Rebalancing rebalancing() {
+        return rebalancing;
     }
 }

@@ -148,12 +148,13 @@ final class ProgramServers implements HttpService {
             return;
         }
         HerdHttpExchange exchange = new HerdHttpExchange(call, context, uri, headers, body, reply);
+        Runnable serve = call.offLoop(exchange::serve);
         Executor executor = server.getExecutor();
         try {
             if (executor == null) {
-                VIRTUAL_THREAD_PER_EXCHANGE.execute(exchange::serve);
+                VIRTUAL_THREAD_PER_EXCHANGE.execute(serve);
             } else {
-                executor.execute(() -> serveOffLoop(call, exchange));
+                executor.execute(() -> serveOffLoop(call, serve));
             }
         } catch (RuntimeException e) {
             reply.fail(e);
@@ -165,16 +166,16 @@ final class ProgramServers implements HttpService {
      * own default), which here is herd's event loop: the handler would block the loop and every
      * connection on it, and reading the body would wait for bytes only that loop can deliver.
      */
-    private void serveOffLoop(HttpCall call, HerdHttpExchange exchange) {
+    private void serveOffLoop(HttpCall call, Runnable serve) {
         if (!call.loop().inEventLoop()) {
-            exchange.serve();
+            serve.run();
             return;
         }
         if (warnedInline.compareAndSet(false, true)) {
             LOG.log(WARNING, "the program's executor runs exchanges in the calling thread, herd's event loop;"
                     + " herd runs them on virtual threads instead");
         }
-        VIRTUAL_THREAD_PER_EXCHANGE.execute(exchange::serve);
+        VIRTUAL_THREAD_PER_EXCHANGE.execute(serve);
     }
 
     private HerdHttpContext find(String path) {

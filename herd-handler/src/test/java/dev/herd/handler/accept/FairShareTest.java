@@ -25,9 +25,31 @@ class FairShareTest {
         assertThat(FairShare.shouldDefer(mine, () -> mean)).isEqualTo(defer);
     }
 
+    @ParameterizedTest(name = "{0} connections against a mean of {1}: shed = {2}")
+    @CsvSource({
+            "3, 0.0, false",
+            "4, 0.0, true",
+            "4, 1.0, false",
+            // Around a mean of 12.5 a loop defers above 17.6 and sheds only above 18.6, so the
+            // client it sheds finds it deferring still.
+            "18, 12.5, false",
+            "19, 12.5, true",
+            "40, 12.5, true",
+    })
+    void shedsOnlyWhileOneConnectionFewerWouldStillDefer(long mine, double mean, boolean shed) {
+        assertThat(FairShare.shouldShed(mine, mean)).isEqualTo(shed);
+        assertThat(FairShare.shouldShed(mine, () -> mean)).isEqualTo(shed);
+        if (shed) {
+            assertThat(FairShare.shouldDefer(mine - 1, mean)).as("defers the client it shed").isTrue();
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void aLoopWithinTheSlackDoesNotReadTheScoreboard() {
         assertThat(FairShare.shouldDefer(FairShare.SLACK, () -> {
+            throw new AssertionError("mean read");
+        })).isFalse();
+        assertThat(FairShare.shouldShed(FairShare.SLACK + 1, () -> {
             throw new AssertionError("mean read");
         })).isFalse();
     }

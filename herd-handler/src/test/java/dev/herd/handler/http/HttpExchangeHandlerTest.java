@@ -1,29 +1,18 @@
 package dev.herd.handler.http;
 
-import dev.herd.api.HandlerContext;
 import dev.herd.handler.Drain;
-import dev.herd.handler.app.ApiHttpService;
-import dev.herd.handler.app.BootFailure;
-import dev.herd.handler.demo.DemoApp;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.scoreboard.SlotSnapshot;
-import dev.herd.scoreboard.SlotState;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,24 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * waits advances the channel's clock.
  */
 class HttpExchangeHandlerTest {
-    private static final int MAX_BODY = 1024 * 1024;
-    private static final long PID = 4242;
+    private static final int MAX_BODY = DemoPipeline.MAX_BODY;
 
-    private Scoreboard board;
-    private Scoreboard.SlotWriter slot;
-    private boolean draining;
-
-    @BeforeEach
-    void createScoreboard() {
-        board = Scoreboard.create(1, 1);
-        slot = board.writer(0, 1);
-        slot.begin(PID, 1, 0);
-        slot.state(SlotState.READY);
-    }
+    private final DemoPipeline pipeline = new DemoPipeline();
+    private final Scoreboard board = pipeline.board;
 
     @AfterEach
     void closeScoreboard() {
-        board.close();
+        pipeline.close();
     }
 
     /**
@@ -103,8 +82,11 @@ class HttpExchangeHandlerTest {
                         400, null, Map.of(), true),
                 new Case("whoami names the handler", MAX_BODY,
                         "GET /whoami HTTP/1.1\r\nHost: x\r\n\r\n",
-                        200, "{\"pid\":4242,\"slot\":0,\"generation\":1,\"thread\":\"" + Thread.currentThread().getName() + "\"}",
+                        200, "{\"pid\":" + DemoPipeline.PID + ",\"slot\":0,\"generation\":1,\"thread\":\"" + Thread.currentThread().getName() + "\"}",
                         Map.of("content-type", "application/json"), true),
+                new Case("spin names the handler that served it", MAX_BODY,
+                        "GET /spin?ms=0 HTTP/1.1\r\nHost: x\r\n\r\n",
+                        200, null, Map.of("x-herd-slot", "0", "x-herd-generation", "1"), true),
                 new Case("a body over the limit is 413", 16,
                         "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 17\r\n\r\n"
                                 + "x".repeat(17),
@@ -260,7 +242,7 @@ class HttpExchangeHandlerTest {
         assertThat(drainOutbound(ch)).doesNotContainIgnoringCase("connection: close");
         assertThat(ch.isOpen()).isTrue();
 
-        draining = true;
+        pipeline.draining = true;
         ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
         String raw = drainOutbound(ch);
 
@@ -275,7 +257,7 @@ class HttpExchangeHandlerTest {
         ch.writeInbound(ascii("GET /sleep?ms=50 HTTP/1.1\r\nHost: x\r\n\r\n"));
         assertThat(ch.outboundMessages()).isEmpty();
 
-        draining = true;
+        pipeline.draining = true;
         ch.advanceTimeBy(50, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
         String raw = drainOutbound(ch);
@@ -324,43 +306,80 @@ class HttpExchangeHandlerTest {
         assertFalse(ch.finishAndReleaseAll());
     }
 
+    /** What a client does some time after the handler began to drain, and whether its connection is open then. */
+    record Step(long atMillis, String send, boolean open) {
+    }
+
+    /**
+     * @param servedBefore whether the connection carried a keep-alive exchange before the drain
+     * @param responses    how many responses come after the drain (each with {@code Connection: close})
+     */
+    record DrainCase(String name, boolean servedBefore, List<Step> steps, int responses) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<DrainCase> drainCases() {
+        long grace = HttpExchangeHandler.DRAIN_GRACE.toMillis();
+        String get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        return Stream.of(
+                new DrainCase("an idle keep-alive connection is closed after the grace", true,
+                        List.of(new Step(grace - 1, "", true), new Step(grace, "", false)), 0),
+                new DrainCase("a fresh connection that sends nothing is closed after the grace", false,
+                        List.of(new Step(grace - 1, "", true), new Step(grace, "", false)), 0),
+                new DrainCase("a keep-alive client's next request within the grace is answered with close", true,
+                        List.of(new Step(grace - 1, get, false)), 1),
+                new DrainCase("a fresh connection's first request within the grace is answered with close", false,
+                        List.of(new Step(grace / 2, get, false)), 1),
+                new DrainCase("a request arriving in parts across the grace is answered with close", true,
+                        List.of(new Step(grace / 2, "GET / HTTP/1.1\r\nHo", true), new Step(grace, "", true),
+                                new Step(grace + grace / 2, "st: x\r\n\r\n", false)), 1),
+                new DrainCase("a client that stops mid-request is closed after a whole grace of silence", true,
+                        List.of(new Step(grace / 2, "GET / HTTP/1.1\r\nHo", true), new Step(grace, "", true),
+                                new Step(2 * grace - 1, "", true), new Step(2 * grace, "", false)), 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drainCases")
+    void drainingNeverCostsAClientItsRequest(DrainCase c) {
+        EmbeddedChannel ch = channel(MAX_BODY);
+        if (c.servedBefore()) {
+            ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+            assertThat(drainOutbound(ch)).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection: close");
+        }
+        pipeline.draining = true;
+        drain(ch);
+
+        StringBuilder raw = new StringBuilder();
+        long now = 0;
+        for (Step step : c.steps()) {
+            ch.advanceTimeBy(step.atMillis() - now, TimeUnit.MILLISECONDS);
+            now = step.atMillis();
+            ch.runScheduledPendingTasks();
+            if (!step.send().isEmpty()) {
+                ch.writeInbound(ascii(step.send()));
+                ch.runPendingTasks();
+            }
+            raw.append(drainOutbound(ch));
+            assertThat(ch.isOpen()).as("open at %d ms", step.atMillis()).isEqualTo(step.open());
+        }
+
+        List<FullHttpResponse> responses = decode(raw.toString());
+        try {
+            assertThat(responses).hasSize(c.responses());
+            assertThat(responses).allSatisfy(r -> {
+                assertThat(r.status().code()).isEqualTo(200);
+                assertThat(r.headers().get("connection")).isEqualToIgnoringCase("close");
+            });
+        } finally {
+            responses.forEach(FullHttpResponse::release);
+        }
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
     // ---- helpers ----
-
-    @Test
-    void drainClosesAConnectionBetweenRequestsAtOnce() {
-        EmbeddedChannel ch = channel(MAX_BODY);
-        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-        assertThat(drainOutbound(ch)).startsWith("HTTP/1.1 200");
-        drain(ch);
-        assertThat(ch.isOpen()).isFalse();
-        assertFalse(ch.finishAndReleaseAll());
-    }
-
-    @Test
-    void drainGivesAFreshConnectionTimeForItsFirstRequestAndAnswersItWithClose() {
-        EmbeddedChannel ch = channel(MAX_BODY);
-        draining = true;
-        drain(ch);
-        assertThat(ch.isOpen()).as("fresh connection kept for its first request").isTrue();
-        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-        String raw = drainOutbound(ch);
-        assertThat(raw).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
-        assertThat(ch.isOpen()).isFalse();
-        assertFalse(ch.finishAndReleaseAll());
-    }
-
-    @Test
-    void drainClosesAFreshConnectionThatSendsNothingAfterTheGrace() {
-        EmbeddedChannel ch = channel(MAX_BODY);
-        drain(ch);
-        ch.advanceTimeBy(HttpExchangeHandler.FIRST_REQUEST_GRACE.toMillis() - 1, java.util.concurrent.TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
-        assertThat(ch.isOpen()).isTrue();
-        ch.advanceTimeBy(1, java.util.concurrent.TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
-        assertThat(ch.isOpen()).isFalse();
-        assertFalse(ch.finishAndReleaseAll());
-    }
 
     private static void drain(EmbeddedChannel ch) {
         ch.pipeline().fireUserEventTriggered(Drain.INSTANCE);
@@ -368,42 +387,18 @@ class HttpExchangeHandlerTest {
     }
 
     private EmbeddedChannel channel(int maxBody) {
-        EmbeddedChannel ch = new EmbeddedChannel();
-        ch.freezeTime();
-        ServingLoop loop = new ServingLoop(ch.eventLoop(), slot.loop(0), new HandlerContext(PID, 0, 1, List.of()),
-                () -> draining);
-        new HttpPipeline(demo(), 8192, 16384, maxBody, Duration.ofSeconds(15)).configure(ch, loop);
-        return ch;
-    }
-
-    private static HttpService demo() {
-        try {
-            return ApiHttpService.of(new DemoApp(), DemoApp.class.getClassLoader());
-        } catch (BootFailure e) {
-            throw new AssertionError(e);
-        }
+        return pipeline.channel(maxBody);
     }
 
     private static ByteBuf ascii(String text) {
-        return Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
+        return DemoPipeline.ascii(text);
     }
 
-    /** Everything written so far, as text; each buffer is released. */
     private static String drainOutbound(EmbeddedChannel ch) {
-        return dev.herd.handler.Outbound.text(ch);
+        return DemoPipeline.drainOutbound(ch);
     }
 
-    /** Parses raw response bytes the way a client would. */
     private static List<FullHttpResponse> decode(String raw) {
-        EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(MAX_BODY));
-        client.writeInbound(ascii(raw));
-        List<FullHttpResponse> responses = new ArrayList<>();
-        for (Object msg; (msg = client.readInbound()) != null; ) {
-            FullHttpResponse response = (FullHttpResponse) msg;
-            assertThat(response.decoderResult().isSuccess()).as("well-formed response").isTrue();
-            responses.add(response);
-        }
-        assertFalse(client.finishAndReleaseAll());
-        return responses;
+        return DemoPipeline.decode(raw);
     }
 }

@@ -2,8 +2,10 @@ package dev.herd.handler.http;
 
 import dev.herd.api.BodyTooLargeException;
 import dev.herd.api.HandlerContext;
+import dev.herd.handler.busy.BusyTime;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.scoreboard.SlotState;
+import dev.herd.time.MonotonicClock;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -80,13 +82,13 @@ class HttpStreamingTest {
                 });
             }
         };
-        HttpPipeline pipeline = new HttpPipeline(service, 8192, 16384, MAX_BODY, Duration.ofSeconds(15));
+        HttpPipeline pipeline = new HttpPipeline(service, 8192, 16384, MAX_BODY, HttpPipeline.KeepAlive.idleTimeout(Duration.ofSeconds(15)));
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ServingLoop loop = new ServingLoop(ch.eventLoop(), slot.loop(0),
-                                new HandlerContext(1, 0, 1, List.of()), () -> false);
+                                new HandlerContext(1, 0, 1, List.of()), () -> false, new BusyTime(MonotonicClock.SYSTEM), () -> 0);
                         pipeline.configure(ch, loop);
                     }
                 }).bind("127.0.0.1", 0).sync().channel();

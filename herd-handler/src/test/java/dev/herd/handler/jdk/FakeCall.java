@@ -36,6 +36,7 @@ final class FakeCall implements HttpCall {
     static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 8080);
     /** The connection's loop; its thread starts only for a test that runs something on it. */
     static final EventLoop LOOP = new DefaultEventLoop();
+    private static final ThreadLocal<Boolean> OFF_LOOP = ThreadLocal.withInitial(() -> false);
 
     private final HttpRequest head;
     private final byte[] requestBody;
@@ -288,6 +289,23 @@ final class FakeCall implements HttpCall {
     @Override
     public boolean answered() {
         return response != null || failure != null;
+    }
+
+    @Override
+    public Runnable offLoop(Runnable task) {
+        return () -> {
+            OFF_LOOP.set(true);
+            try {
+                task.run();
+            } finally {
+                OFF_LOOP.set(false);
+            }
+        };
+    }
+
+    /** Whether the calling thread runs a task the service wrapped with {@link #offLoop}: its time counts for the loop. */
+    static boolean counted() {
+        return OFF_LOOP.get();
     }
 
     private void answer(HttpResponse head) {

@@ -166,14 +166,17 @@ class HerdHttpServerTest {
     @Test
     void exchangesRunOnAVirtualThreadEachByDefault() {
         CompletableFuture<Thread> ran = new CompletableFuture<>();
+        CompletableFuture<Boolean> counted = new CompletableFuture<>();
         fixture.serve("/", exchange -> {
             ran.complete(Thread.currentThread());
+            counted.complete(FakeCall.counted());
             exchange.sendResponseHeaders(204, -1);
         });
 
         fixture.get("/");
 
         assertThat(ran.join().isVirtual()).isTrue();
+        assertThat(counted.join()).as("running time counted for the loop").isTrue();
         assertThat(fixture.server().getExecutor()).isNull();
     }
 
@@ -182,9 +185,11 @@ class HerdHttpServerTest {
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "program-pool"));
         try {
             CompletableFuture<String> ran = new CompletableFuture<>();
+            CompletableFuture<Boolean> counted = new CompletableFuture<>();
             HttpServer server = fixture.server();
             server.createContext("/", exchange -> {
                 ran.complete(Thread.currentThread().getName());
+                counted.complete(FakeCall.counted());
                 exchange.sendResponseHeaders(204, -1);
             });
             server.setExecutor(pool);
@@ -193,6 +198,7 @@ class HerdHttpServerTest {
             fixture.get("/");
 
             assertThat(ran.join()).isEqualTo("program-pool");
+            assertThat(counted.join()).as("running time counted for the loop").isTrue();
             assertThat(server.getExecutor()).isSameAs(pool);
         } finally {
             pool.shutdownNow();
@@ -202,9 +208,11 @@ class HerdHttpServerTest {
     @Test
     void anExecutorThatRunsTasksInlineDoesNotRunThemOnTheEventLoop() {
         CompletableFuture<Boolean> onLoop = new CompletableFuture<>();
+        CompletableFuture<Boolean> counted = new CompletableFuture<>();
         HttpServer server = fixture.server();
         server.createContext("/", exchange -> {
             onLoop.complete(FakeCall.LOOP.inEventLoop());
+            counted.complete(FakeCall.counted());
             exchange.sendResponseHeaders(204, -1);
         });
         server.setExecutor(Runnable::run);
@@ -215,6 +223,7 @@ class HerdHttpServerTest {
 
         assertThat(call.await().status()).isEqualTo(204);
         assertThat(onLoop.join()).isFalse();
+        assertThat(counted.join()).as("running time counted for the loop").isTrue();
     }
 
     @Test

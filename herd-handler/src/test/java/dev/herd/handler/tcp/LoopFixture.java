@@ -1,10 +1,12 @@
 package dev.herd.handler.tcp;
 
 import dev.herd.api.HandlerContext;
+import dev.herd.handler.busy.BusyTime;
 import dev.herd.handler.http.ServingLoop;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.scoreboard.SlotSnapshot;
 import dev.herd.scoreboard.SlotState;
+import dev.herd.time.MonotonicClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -39,7 +41,7 @@ final class LoopFixture implements AutoCloseable {
 
     ServingLoop serving(EmbeddedChannel ch) {
         return new ServingLoop(ch.eventLoop(), slot.loop(0), new HandlerContext(PID, 0, 1, List.of()),
-                () -> draining);
+                () -> draining, new BusyTime(MonotonicClock.SYSTEM), () -> 0);
     }
 
     /** Runs, on this thread, what virtual threads posted and what the channel scheduled. */

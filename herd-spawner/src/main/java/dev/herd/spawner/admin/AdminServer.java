@@ -2,7 +2,6 @@ package dev.herd.spawner.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.herd.scoreboard.SlotSnapshot;
 import dev.herd.spawner.PoolView;
 import dev.herd.spawner.ReloadOutcome;
 import dev.herd.spawner.Spawner;
@@ -173,10 +172,8 @@ public final class AdminServer implements AutoCloseable {
     StatusDocument document() {
         PoolView pool = spawner.view();
         List<StatusDocument.Handler> handlers = pool.handlers().stream()
-                .map(e -> {
-                    SlotSnapshot slot = spawner.scoreboard().read(e.slot());
-                    return new StatusDocument.Handler(e, slot, StatusDocument.rssBytes(e.pid()));
-                })
+                .map(e -> new StatusDocument.Handler(e, spawner.scoreboard().read(e.slot()),
+                        StatusDocument.rssBytes(e.pid()), e.busy()))
                 .toList();
         var socket = spawner.socket();
         return new StatusDocument(pool, socket.address().toString(),

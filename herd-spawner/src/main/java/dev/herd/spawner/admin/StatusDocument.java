@@ -14,6 +14,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * One reading of the server's state, rendered as {@code /status.json}, Prometheus text and the
@@ -22,8 +26,13 @@ import java.util.List;
 public record StatusDocument(PoolView pool, String address, String origin, ListeningSocket.QueueDepth queue,
                              List<Handler> handlers, List<EventLog.Event> events, long nowNanos) {
 
-    /** A handler as the spawner knows it, joined with what its scoreboard slot says. */
-    public record Handler(PoolView.Entry entry, SlotSnapshot slot, long rssBytes) {
+    /**
+     * A handler as the spawner knows it, joined with what its scoreboard slot says.
+     *
+     * @param busy the mean {@linkplain dev.herd.spawner.scaling.Busyness busyness} of its loops over
+     *             their last heartbeat interval; empty until two readings of its slot can tell
+     */
+    public record Handler(PoolView.Entry entry, SlotSnapshot slot, long rssBytes, OptionalDouble busy) {
         String state() {
             if (entry.phase().equals("stopping")) {
                 return "draining";
@@ -93,6 +102,13 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
                 g.writeNumberField("accepts_lost", own ? s.acceptsLost() : 0);
                 g.writeNumberField("accept_errors", own ? s.acceptErrors() : 0);
                 g.writeNumberField("accepts_deferred", own ? s.acceptsDeferred() : 0);
+                if (own && h.busy().isPresent()) {
+                    g.writeNumberField("busy", round(h.busy().getAsDouble()));
+                } else {
+                    g.writeNullField("busy");
+                }
+                g.writeNumberField("rebalance_closes", own ? s.rebalanceCloses() : 0);
+                g.writeNumberField("limit_closes", own ? s.limitCloses() : 0);
                 g.writeNumberField("heartbeat_age_ms", own && s.oldestHeartbeatNanos() != 0
                         ? Math.max(0, (nowNanos - s.oldestHeartbeatNanos()) / 1_000_000) : -1);
                 g.writeNumberField("uptime_seconds", (nowNanos - h.entry().spawnedAtNanos()) / 1_000_000_000L);
@@ -169,8 +185,22 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
         perHandler(m, "herd_handler_accepts_deferred_total", "counter",
                 "Wake-ups a loop let pass because it held more than its fair share of connections.",
                 h -> h.slot().acceptsDeferred());
+        perHandler(m, "herd_handler_rebalance_closes_total", "counter",
+                "Keep-alive connections asked to reconnect because their loop held more than its fair share.",
+                h -> h.slot().rebalanceCloses());
+        perHandler(m, "herd_handler_limit_closes_total", "counter",
+                "Keep-alive connections ended by --keepalive-requests or --max-connection-age.",
+                h -> h.slot().limitCloses());
+        perHandlerValue(m, "herd_handler_busy", "gauge",
+                "Share of the last heartbeat interval its loops were not waiting for I/O (mean over its loops).",
+                h -> h.busy().isPresent() ? String.valueOf(round(h.busy().getAsDouble())) : null);
         perHandler(m, "herd_handler_resident_bytes", "gauge", "Resident memory.", Handler::rssBytes);
         return m.toString();
+    }
+
+    /** Busyness as shown: three decimals are all a once-a-second ratio can tell. */
+    private static double round(double busy) {
+        return Math.round(busy * 1000) / 1000.0;
     }
 
     private static void gauge(StringBuilder m, String name, String help, long value) {
@@ -179,17 +209,23 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
         m.append(name).append(' ').append(value).append('\n');
     }
 
-    private void perHandler(StringBuilder m, String name, String type, String help,
-                            java.util.function.ToLongFunction<Handler> value) {
+    private void perHandler(StringBuilder m, String name, String type, String help, ToLongFunction<Handler> value) {
+        perHandlerValue(m, name, type, help, h -> String.valueOf(value.applyAsLong(h)));
+    }
+
+    /** One sample per handler that owns its slot and has a value (null: no sample). */
+    private void perHandlerValue(StringBuilder m, String name, String type, String help,
+                                 Function<Handler, String> value) {
         m.append("# HELP ").append(name).append(' ').append(help).append('\n');
         m.append("# TYPE ").append(name).append(' ').append(type).append('\n');
         for (Handler h : handlers) {
-            if (h.slot().pid() != h.entry().pid()) {
+            String sample = h.slot().pid() == h.entry().pid() ? value.apply(h) : null;
+            if (sample == null) {
                 continue;
             }
             m.append(name).append("{slot=\"").append(h.entry().slot()).append("\",pid=\"").append(h.entry().pid())
                     .append("\",generation=\"").append(h.entry().generation()).append("\"} ")
-                    .append(value.applyAsLong(h)).append('\n');
+                    .append(sample).append('\n');
         }
     }
 
@@ -207,15 +243,18 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
                 .append(pool.scaling()).append("), generation ").append(pool.generation())
                 .append(pool.reloading() > 0 ? " (reloading to " + pool.reloading() + ")" : "").append("</p>")
                 .append("<table><tr><th>slot</th><th>pid</th><th>gen</th><th class=l>state</th><th>conns</th>")
-                .append("<th>in flight</th><th>requests</th><th>accepts won</th><th>lost</th><th>errors</th>")
-                .append("<th>heartbeat age</th><th>RSS</th></tr>");
+                .append("<th>in flight</th><th>requests</th><th>busy</th><th>accepts won</th><th>lost</th>")
+                .append("<th>errors</th><th>rebalanced</th><th>limit closes</th><th>heartbeat age</th><th>RSS</th></tr>");
         for (Handler h : handlers) {
             SlotSnapshot s = h.slot();
             p.append("<tr><td>").append(h.entry().slot()).append("</td><td>").append(h.entry().pid())
                     .append("</td><td>").append(h.entry().generation()).append("</td><td class=l>").append(h.state())
                     .append("</td><td>").append(s.connections()).append("</td><td>").append(s.inFlight())
-                    .append("</td><td>").append(s.requests()).append("</td><td>").append(s.acceptsWon())
+                    .append("</td><td>").append(s.requests()).append("</td><td>")
+                    .append(h.busy().isPresent() ? String.format(Locale.ROOT, "%.0f %%", h.busy().getAsDouble() * 100) : "-")
+                    .append("</td><td>").append(s.acceptsWon())
                     .append("</td><td>").append(s.acceptsLost()).append("</td><td>").append(s.acceptErrors())
+                    .append("</td><td>").append(s.rebalanceCloses()).append("</td><td>").append(s.limitCloses())
                     .append("</td><td>").append(s.oldestHeartbeatNanos() == 0 ? "-"
                             : (nowNanos - s.oldestHeartbeatNanos()) / 1_000_000 + " ms")
                     .append("</td><td>").append(h.rssBytes() < 0 ? "-" : h.rssBytes() / (1024 * 1024) + " MiB")

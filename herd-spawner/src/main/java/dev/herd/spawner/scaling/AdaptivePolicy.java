@@ -6,11 +6,12 @@ import java.time.Duration;
  * Grows fast while there is pressure, shrinks slowly after a sustained surplus.
  *
  * <ul>
- *   <li>Pressure: connections wait in the kernel's queue, or at least {@link #BUSY_HIGH} of the
- *       ready loops have requests in flight. Each tick under pressure adds handlers at a rate that
- *       doubles per tick (1, 2, 4, ...) up to {@code maxSpawnRate}.</li>
- *   <li>Surplus: the queue is empty and one handler fewer would still leave the busy loops under
- *       {@link #BUSY_LOW} of capacity. After {@code idleTimeout} of uninterrupted surplus one
+ *   <li>Pressure: connections wait in the kernel's queue, or the ready loops are busy at least
+ *       {@link #BUSY_HIGH} of the time ({@link PoolSnapshot#busyFraction()}: work on the loops and
+ *       blocking calls, not asynchronous waits). Each tick under pressure adds handlers at a rate
+ *       that doubles per tick (1, 2, 4, ...) up to {@code maxSpawnRate}.</li>
+ *   <li>Surplus: the queue is empty and one handler fewer would still leave its loops busy under
+ *       {@link #BUSY_LOW} of the time. After {@code idleTimeout} of uninterrupted surplus one
  *       handler is retired, and the surplus must last another {@code idleTimeout} for the next.</li>
  *   <li>Between the two (the hysteresis band) the target holds, so a constant load does not make
  *       it flap.</li>

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalDouble;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +39,9 @@ class StatusDocumentTest {
         loop.acceptWon();
         loop.acceptLost();
         loop.acceptLost();
+        loop.rebalanceClosed();
+        loop.limitClosed();
+        loop.limitClosed();
     }
 
     @AfterEach
@@ -46,9 +50,10 @@ class StatusDocumentTest {
     }
 
     private StatusDocument document(String reason) {
-        PoolView.Entry entry = new PoolView.Entry(0, HANDLER_PID, 3, "ready", NOW - 90 * SECOND);
+        PoolView.Entry entry = new PoolView.Entry(0, HANDLER_PID, 3, "ready", NOW - 90 * SECOND, OptionalDouble.empty());
         PoolView pool = new PoolView(4242, NOW - 600 * SECOND, false, 1, "static", 1, 0, 4, List.of(entry));
-        StatusDocument.Handler handler = new StatusDocument.Handler(entry, board.read(0), 50L * 1024 * 1024);
+        StatusDocument.Handler handler = new StatusDocument.Handler(entry, board.read(0), 50L * 1024 * 1024,
+                OptionalDouble.of(0.4567));
         EventLog.Event event = new EventLog.Event(Instant.parse("2026-01-02T03:04:05Z"), "spawn", reason);
         return new StatusDocument(pool, "127.0.0.1:8080", "bound", new ListeningSocket.QueueDepth(3, 128),
                 List.of(handler), List.of(event), NOW);
@@ -79,6 +84,9 @@ class StatusDocumentTest {
         assertThat(h.get("accepts_won").asLong()).isEqualTo(1);
         assertThat(h.get("accepts_lost").asLong()).isEqualTo(2);
         assertThat(h.get("accept_errors").asLong()).isZero();
+        assertThat(h.get("busy").asDouble()).isEqualTo(0.457);
+        assertThat(h.get("rebalance_closes").asLong()).isEqualTo(1);
+        assertThat(h.get("limit_closes").asLong()).isEqualTo(2);
         assertThat(h.get("heartbeat_age_ms").asLong()).isEqualTo(250);
         assertThat(h.get("uptime_seconds").asLong()).isEqualTo(90);
         assertThat(h.get("rss_bytes").asLong()).isEqualTo(50L * 1024 * 1024);
@@ -99,23 +107,25 @@ class StatusDocumentTest {
     @Test
     void aSlotNotYetClaimedByItsHandlerReadsAsStartingWithNoCounters() throws Exception {
         // The entry's pid differs from the slot's: the slot still holds the previous handler's figures.
-        PoolView.Entry fresh = new PoolView.Entry(0, HANDLER_PID + 1, 4, "starting", NOW);
+        PoolView.Entry fresh = new PoolView.Entry(0, HANDLER_PID + 1, 4, "starting", NOW, OptionalDouble.empty());
         PoolView pool = new PoolView(4242, NOW, false, 1, "static", 1, 0, 4, List.of(fresh));
         StatusDocument doc = new StatusDocument(pool, "127.0.0.1:8080", "bound", ListeningSocket.QueueDepth.UNKNOWN,
-                List.of(new StatusDocument.Handler(fresh, board.read(0), -1)), List.of(), NOW);
+                List.of(new StatusDocument.Handler(fresh, board.read(0), -1, OptionalDouble.of(0.5))), List.of(), NOW);
 
         JsonNode h = new ObjectMapper().readTree(doc.json()).at("/handlers/0");
         assertThat(h.get("state").asText()).isEqualTo("starting");
         assertThat(h.get("requests").asLong()).isZero();
         assertThat(h.get("connections").asLong()).isZero();
         assertThat(h.get("heartbeat_age_ms").asLong()).isEqualTo(-1);
+        assertThat(h.get("busy").isNull()).isTrue();
+        assertThat(h.get("limit_closes").asLong()).isZero();
         assertThat(doc.metrics()).doesNotContain("herd_handler_requests_total{");
     }
 
     @Test
     void aStoppingHandlerIsDraining() {
-        PoolView.Entry stopping = new PoolView.Entry(0, HANDLER_PID, 3, "stopping", NOW);
-        assertThat(new StatusDocument.Handler(stopping, board.read(0), 0).state()).isEqualTo("draining");
+        PoolView.Entry stopping = new PoolView.Entry(0, HANDLER_PID, 3, "stopping", NOW, OptionalDouble.empty());
+        assertThat(new StatusDocument.Handler(stopping, board.read(0), 0, OptionalDouble.empty()).state()).isEqualTo("draining");
     }
 
     @Test
@@ -130,10 +140,13 @@ class StatusDocumentTest {
                 "# TYPE herd_handler_requests_total counter",
                 "herd_handler_requests_total{slot=\"0\",pid=\"31337\",generation=\"3\"} 2",
                 "herd_handler_accepts_lost_total{slot=\"0\",pid=\"31337\",generation=\"3\"} 2",
+                "herd_handler_rebalance_closes_total{slot=\"0\",pid=\"31337\",generation=\"3\"} 1",
+                "herd_handler_limit_closes_total{slot=\"0\",pid=\"31337\",generation=\"3\"} 2",
+                "herd_handler_busy{slot=\"0\",pid=\"31337\",generation=\"3\"} 0.457",
                 "herd_handler_resident_bytes{slot=\"0\",pid=\"31337\",generation=\"3\"} 52428800");
         // Every sample line is "name[{labels}] value".
         assertThat(metrics.lines().filter(l -> !l.startsWith("#")))
-                .allMatch(l -> l.matches("herd_[a-z_]+(\\{[^}]*})? -?\\d+"));
+                .allMatch(l -> l.matches("herd_[a-z_]+(\\{[^}]*})? -?\\d+(\\.\\d+)?"));
     }
 
     @Test
@@ -142,6 +155,6 @@ class StatusDocumentTest {
 
         assertThat(html).contains("bind failed: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more");
         assertThat(html).doesNotContain("<script>");
-        assertThat(html).contains("<td>31337</td>").contains("idle");
+        assertThat(html).contains("<td>31337</td>").contains("idle").contains("<td>46 %</td>");
     }
 }

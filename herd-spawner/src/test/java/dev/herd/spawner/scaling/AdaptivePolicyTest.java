@@ -19,7 +19,27 @@ class AdaptivePolicyTest {
     void busyLoopsAboveThreeQuartersGrowThePool() {
         Decision d = policy.decide(ticks.at(2, 3, 0));
         assertThat(d.target()).isEqualTo(3);
-        assertThat(d.reason()).isEqualTo("2 → 3: 0 queued, 3/4 loops busy, 0/2 handlers idle, lost races 9%");
+        assertThat(d.reason()).isEqualTo("2 → 3: 0 queued, 3.0/4 loops busy, 0/2 handlers idle, lost races 9%");
+    }
+
+    @Test
+    void busynessIsASumOfSharesOfTime() {
+        // 4 loops busy 72 % of the time each hold; 76 % grow.
+        assertThat(policy.decide(ticks.at(2, 2.88, 0)).target()).isEqualTo(2);
+        Decision d = policy.decide(ticks.at(2, 3.04, 0));
+        assertThat(d.target()).isEqualTo(3);
+        assertThat(d.reason()).startsWith("2 → 3: 0 queued, 3.0/4 loops busy");
+    }
+
+    @Test
+    void aPoolWhoseLoopsMostlyWaitShrinks() {
+        // 8 loops working 1.4 loops' worth: 3 handlers (6 loops) would be busy under a quarter of the time.
+        assertThat(policy.decide(ticks.at(4, 1.4, 0)).target()).isEqualTo(4);
+        ticks.advance(Duration.ofSeconds(5));
+        assertThat(policy.decide(ticks.at(4, 1.4, 0)).target()).isEqualTo(3);
+        // 3 handlers with the same work: 2 would be busy 35 % of the time, not a surplus.
+        ticks.advance(Duration.ofSeconds(5));
+        assertThat(policy.decide(ticks.at(3, 1.4, 0)).target()).isEqualTo(3);
     }
 
     @Test

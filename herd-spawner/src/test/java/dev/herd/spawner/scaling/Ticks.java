@@ -17,15 +17,18 @@ final class Ticks {
         now += d.toNanos();
     }
 
-    /** A pool of {@code target} ready handlers with {@code busyLoops} busy loops, {@code queued} waiting. */
-    PoolSnapshot at(int target, int busyLoops, long queued) {
-        int busy = Math.min(busyLoops, target * LOOPS);
-        int busyHandlers = (busy + LOOPS - 1) / LOOPS;
+    /**
+     * A pool of {@code target} ready handlers whose loops are busy {@code busyLoops} loops' worth
+     * (at most all of them), {@code queued} waiting; a handler with any busy loop is not idle.
+     */
+    PoolSnapshot at(int target, double busyLoops, long queued) {
+        double busy = Math.min(busyLoops, target * LOOPS);
+        int busyHandlers = (int) Math.ceil(busy / LOOPS);
         return new PoolSnapshot(now, target, target, target - busyHandlers, LOOPS, busy, queued, 2048, 100, 10);
     }
 
     /** Runs {@code ticks} decisions with a constant load, feeding each target back; returns them. */
-    int[] run(ScalingPolicy policy, int start, int busyLoops, long queued, int ticks) {
+    int[] run(ScalingPolicy policy, int start, double busyLoops, long queued, int ticks) {
         int[] targets = new int[ticks];
         int target = start;
         for (int i = 0; i < ticks; i++) {
