@@ -37,6 +37,7 @@ class ReloadTest {
         try (HerdProcess herd = HerdProcess.serve("reload-load", "--handlers", "2")) {
             herd.awaitReady(2);
             ClientLoad load = ClientLoad.start(herd.address(), "/", 4, Long.MAX_VALUE);
+            ClientLoad keptAlive = ClientLoad.keepAlive(herd.address(), "/sleep?ms=2", 4, "X-Herd-Generation");
             try {
                 Await.until("requests before the reload", RELOAD, () -> load.succeeded() >= 200);
 
@@ -50,12 +51,17 @@ class ReloadTest {
                 herd.signalSpawner(Signal.HUP);
                 awaitOnly(herd, 3);
                 long afterSecond = load.succeeded();
-                Await.until("requests after SIGHUP", RELOAD, () -> load.succeeded() >= afterSecond + 200);
+                Await.until("requests after SIGHUP", RELOAD, () -> load.succeeded() >= afterSecond + 200
+                        && keptAlive.tally().getOrDefault("3", 0L) >= 200);
             } finally {
                 load.stop();
+                keptAlive.stop();
             }
 
             assertThat(load.failures()).isEmpty();
+            assertThat(keptAlive.failures()).isEmpty();
+            // Each generation served the keep-alive clients in turn: draining handlers asked them to reconnect.
+            assertThat(keptAlive.tally().keySet()).containsExactlyInAnyOrder("1", "2", "3");
             assertThat(whoamiGeneration(herd)).isEqualTo(3);
             assertThat(herd.status().path("generation").asInt()).isEqualTo(3);
             assertThat(herd.output()).contains("SIGHUP: starting generation 3");

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * latter before it sends (a read that does not wait finds the end of the stream), so a request is
  * never lost to it; a connection the server ends any other way fails the request in flight.
  */
-final class KeepAliveConnection implements AutoCloseable {
+public final class KeepAliveConnection implements AutoCloseable {
     private final SocketAddress address;
     private final LongAdder opened;
     private final LongAdder idleCloses;
@@ -35,8 +35,13 @@ final class KeepAliveConnection implements AutoCloseable {
         this.idleCloses = idleCloses;
     }
 
+    /** A connection to {@code address}, opened at the first request. */
+    public KeepAliveConnection(SocketAddress address) {
+        this(address, new LongAdder(), new LongAdder());
+    }
+
     /** Sends {@code GET target} and reads its answer; on any failure the connection is dropped. */
-    HttpProbe.Reply get(String target) throws IOException {
+    public HttpProbe.Reply get(String target) throws IOException {
         try {
             if (closedByServer()) {
                 idleCloses.increment();
