@@ -5,10 +5,4 @@
 # bounded in time and aimed at 127.0.0.1 only.
 #   bench/reload.sh
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/herd" build
-java="$("$root/herd" java-home)/bin/java"
-jar="$(ls "$root"/herd-bench/target/herd-bench-*.jar | head -n 1)"
-cd "$root/herd-bench"
-exec "$java" --enable-native-access=ALL-UNNAMED -cp "$jar:$(cat "$root/herd-bench/target/runtime.classpath")" \
-    dev.herd.bench.ReloadBench "$@"
+exec "$(dirname "${BASH_SOURCE[0]}")/run-main.sh" dev.herd.bench.ReloadBench "$@"
