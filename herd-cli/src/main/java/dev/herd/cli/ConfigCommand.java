@@ -14,6 +14,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -48,8 +49,7 @@ final class ConfigCommand extends SettingsCommand {
     static String table(Config config) {
         List<List<String>> rows = new ArrayList<>();
         for (Setting<?> s : Settings.SERVE) {
-            rows.add(List.of(s.name(), config.text(s), config.origin(s).describe(),
-                    s.reloadable() ? "" : "needs restart"));
+            rows.add(List.of(s.name(), value(config, s), origin(config, s), s.reloadable() ? "" : "needs restart"));
         }
         if (!config.programArgs().isEmpty()) {
             rows.add(List.of("--", String.join(" ", config.programArgs()), Origin.COMMAND_LINE.describe(), ""));
@@ -81,8 +81,8 @@ final class ConfigCommand extends SettingsCommand {
             Origin origin = config.origin(s);
             ObjectNode node = settings.addObject()
                     .put("name", s.name())
-                    .put("value", config.text(s))
-                    .put("origin", origin.describe())
+                    .put("value", value(config, s))
+                    .put("origin", origin(config, s))
                     .put("layer", origin.layer());
             switch (origin) {
                 case Origin.File file -> node.put("file", file.path().toString()).put("line", file.line());
@@ -94,6 +94,24 @@ final class ConfigCommand extends SettingsCommand {
         ArrayNode args = root.putArray("args");
         config.programArgs().forEach(args::add);
         return root.toPrettyString() + System.lineSeparator();
+    }
+
+    /**
+     * The value in force. It is the text given or defaulted, except for {@code --scaling}: when it
+     * is not given, {@code --handlers} given alone selects static, and that is what serve runs.
+     */
+    private static String value(Config config, Setting<?> s) {
+        return impliedScaling(config, s) ? Settings.scaling(config).name().toLowerCase(Locale.ROOT) : config.text(s);
+    }
+
+    private static String origin(Config config, Setting<?> s) {
+        return impliedScaling(config, s)
+                ? "implied by handlers (" + config.origin(Settings.HANDLERS).describe() + ")"
+                : config.origin(s).describe();
+    }
+
+    private static boolean impliedScaling(Config config, Setting<?> s) {
+        return s == Settings.SCALING && Settings.scaling(config) != config.get(Settings.SCALING);
     }
 
     private static String pad(String text, int width) {

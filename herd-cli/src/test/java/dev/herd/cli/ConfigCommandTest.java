@@ -73,6 +73,15 @@ class ConfigCommandTest {
     }
 
     @Test
+    void handlersGivenAloneShowStaticScalingAndWhy() {
+        int status = execute(Map.of("HERD_HANDLERS", "3"), "config");
+
+        assertThat(status).isZero();
+        assertThat(out.toString().lines()).anyMatch(line -> line.matches(
+                "scaling +static +implied by handlers \\(env HERD_HANDLERS\\)"));
+    }
+
+    @Test
     void columnsLineUp() {
         execute(Map.of("HERD_TIMEOUT", "5s"), "config", "--config", file.toString());
 
