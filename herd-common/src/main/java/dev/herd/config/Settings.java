@@ -91,11 +91,13 @@ public final class Settings {
                     + "thread's stack), then SIGKILL 1 s later, and is replaced.").in(Section.HANDLERS);
 
     public static final Setting<Duration> BOOT_TIMEOUT = Setting.duration("boot-timeout", "60s",
-            "A handler not ready this long after its spawn counts as a failed boot and is killed.")
+            "A handler not ready this long after its spawn gets SIGQUIT (a thread dump), then SIGKILL 1 s later, "
+                    + "and counts as a failed boot; in a reload's new generation, it fails the reload.")
             .in(Section.HANDLERS);
 
     public static final Setting<Duration> GRACEFUL_TIMEOUT = Setting.duration("graceful-timeout", "30s",
-            "On stop, how long handlers may finish in-flight requests before they are killed.")
+            "How long a handler told to stop (stop, shrink, retirement, reload) may finish its requests; it "
+                    + "closes what is left then, and is killed if it has not exited 2 s later.")
             .in(Section.HANDLERS);
 
     public static final Setting<Integer> MAX_BOOT_FAILURES = Setting.integer("max-boot-failures", "5", 1, 1000,
