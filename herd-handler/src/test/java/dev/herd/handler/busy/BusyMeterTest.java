@@ -66,11 +66,11 @@ class BusyMeterTest {
     @Test
     void aBlockingCallHandedToAnotherThreadCountsForTheLoop() throws InterruptedException {
         long[] before = reading();
+        // The application's call keeps its thread for SPIN (it computes, as blocking code may).
         Thread call = Thread.ofVirtual().start(meter.of(loop).counting(() -> {
-            try {
-                Thread.sleep(SPIN);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            long end = System.nanoTime() + SPIN.toNanos();
+            while (System.nanoTime() - end < 0) {
+                Thread.onSpinWait();
             }
         }));
         call.join();
