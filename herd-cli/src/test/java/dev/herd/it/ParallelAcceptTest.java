@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herd.testkit.HerdProcess;
 import dev.herd.testkit.HttpProbe;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,14 +19,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every handler's loops race for the shared socket; all handlers get a share of new connections. */
+/**
+ * Every handler's loops race for the shared socket; all handlers get a share of new connections,
+ * on each transport.
+ */
 class ParallelAcceptTest {
     private static final int REQUESTS = 600;
     private static final int CLIENTS = 16;
 
-    @Test
-    void newConnectionsAreSpreadOverAllHandlersAndCounted() throws Exception {
-        try (HerdProcess herd = HerdProcess.serve("parallel-accept", "--handlers", "3", "--threads", "2")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void newConnectionsAreSpreadOverAllHandlersAndCounted(String transport) throws Exception {
+        try (HerdProcess herd = HerdProcess.serve("parallel-accept-" + transport, "--handlers", "3", "--threads", "2",
+                "--transport", transport)) {
             herd.awaitReady(3);
             Map<Long, AtomicInteger> perPid = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();

@@ -32,15 +32,19 @@ public final class HandlerSettings {
     public static final Setting<Boolean> STANDBY = new Setting<>("standby", "true|false", "false",
             "Boot without watching the socket; SIGUSR1 activates.", HandlerSettings::bool);
 
+    public static final Setting<Long> SPAWNED = new Setting<>("spawned", "NANOS", "0",
+            "The spawner's System.nanoTime() when it started this handler (the same monotonic clock): the handler "
+                    + "says how long its boot took.", Long::parseLong);
+
     /** Settings of {@code herd serve} that a handler needs as well. */
-    public static final List<Setting<?>> FORWARDED = List.of(Settings.THREADS, Settings.MAX_BODY,
+    public static final List<Setting<?>> FORWARDED = List.of(Settings.THREADS, Settings.TRANSPORT, Settings.MAX_BODY,
             Settings.MAX_INITIAL_LINE, Settings.MAX_HEADER_SIZE, Settings.KEEPALIVE_TIMEOUT,
             Settings.KEEPALIVE_REQUESTS, Settings.MAX_CONNECTION_AGE,
             Settings.GRACEFUL_TIMEOUT, Settings.APP, Settings.CLASSPATH, Settings.MAIN, Settings.STATIC,
             Settings.STATIC_INDEX, Settings.STATIC_LISTING, Settings.PROTOCOL);
 
     public static final List<Setting<?>> ALL = Stream.concat(
-            Stream.of(SLOT, GENERATION, SCOREBOARD, SPAWNER_PID, HEARTBEAT, STANDBY), FORWARDED.stream()).toList();
+            Stream.of(SLOT, GENERATION, SCOREBOARD, SPAWNER_PID, HEARTBEAT, STANDBY, SPAWNED), FORWARDED.stream()).toList();
 
     private static boolean bool(String text) {
         return switch (text.strip()) {

@@ -1,6 +1,7 @@
 package dev.herd.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,5 +94,18 @@ public final class Values {
             case "off" -> false;
             default -> throw new IllegalArgumentException("expected on or off");
         };
+    }
+
+    /** The constant of {@code type} named {@code text}, in any case. */
+    public static <E extends Enum<E>> E choice(Class<E> type, String text) {
+        E[] constants = type.getEnumConstants();
+        for (E e : constants) {
+            if (e.name().equalsIgnoreCase(text.strip())) {
+                return e;
+            }
+        }
+        List<String> names = java.util.Arrays.stream(constants).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        throw new IllegalArgumentException("expected " + String.join(", ", names.subList(0, names.size() - 1))
+                + (names.size() > 1 ? " or " : "") + names.getLast());
     }
 }

@@ -3,7 +3,8 @@ package dev.herd.handler;
 import dev.herd.config.Config;
 import dev.herd.config.HandlerSettings;
 import dev.herd.config.Settings;
-import dev.herd.handler.accept.AcceptHandle;
+import dev.herd.handler.accept.AcceptWatch;
+import dev.herd.handler.accept.SharedSocket;
 import dev.herd.api.HandlerContext;
 import dev.herd.handler.app.Served;
 import dev.herd.handler.busy.BusyMeter;
@@ -18,16 +19,11 @@ import dev.herd.scoreboard.SlotState;
 import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +47,7 @@ final class Handler {
     private final MultiThreadIoEventLoopGroup group;
     private final Scoreboard scoreboard;
     private final Scoreboard.SlotWriter slot;
-    private final List<AcceptHandle> accepts = new ArrayList<>();
+    private final List<AcceptWatch> accepts = new ArrayList<>();
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final Duration gracefulTimeout;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -73,23 +69,24 @@ final class Handler {
         this.gracefulTimeout = gracefulTimeout;
     }
 
-    /** The listening socket handed over as standard input; it must be non-blocking (shared by every handler). */
-    static ServerSocketChannel inheritedSocket() throws IOException {
+    /**
+     * The listening socket handed over as standard input (descriptor 0), for the loops of
+     * {@code config}'s transport; it must be non-blocking (shared by every handler).
+     */
+    static SharedSocket inheritedSocket(Config config) throws IOException {
         if (!(System.inheritedChannel() instanceof ServerSocketChannel socket)) {
             throw new IOException("standard input is not a listening socket: start handlers through the spawner");
         }
         socket.configureBlocking(false);
-        return socket;
+        return SharedSocket.of(config.get(Settings.TRANSPORT), socket, 0);
     }
 
     /**
      * Starts the event loops on the shared socket, serving what {@code served} says. The
      * application's code runs with its own class loader as the loops' context class loader.
      */
-    static Handler start(Config config, ServerSocketChannel socket, HandlerContext context, Served served)
+    static Handler start(Config config, SharedSocket socket, HandlerContext context, Served served)
             throws IOException {
-        boolean unixDomain = socket.getLocalAddress() instanceof UnixDomainSocketAddress;
-
         int threads = config.get(Settings.THREADS);
         Scoreboard scoreboard = Scoreboard.open(Path.of(config.get(HandlerSettings.SCOREBOARD)));
         int slotIndex = context.slot();
@@ -100,7 +97,7 @@ final class Handler {
 
         AtomicInteger loopNumber = new AtomicInteger();
         ClassLoader appLoader = served.loader();
-        BusyMeter meter = new BusyMeter(NioIoHandler.newFactory());
+        BusyMeter meter = new BusyMeter(socket.ioHandlers());
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
                 (java.util.concurrent.ThreadFactory) r -> {
                     Thread t = new FastThreadLocalThread(r, "loop-" + loopNumber.getAndIncrement());
@@ -135,8 +132,8 @@ final class Handler {
                 long now = System.nanoTime();
                 counters.stamp(now, busy.busyNanos(now));
             }, 0, heartbeat, TimeUnit.NANOSECONDS);
-            AcceptHandle accept = new AcceptHandle(socket, loop, counters,
-                    accepted -> handler.serve(accepted, unixDomain, loop, serving, pipeline),
+            AcceptWatch accept = new AcceptWatch(socket, loop, counters,
+                    accepted -> handler.serve(accepted, loop, serving, pipeline),
                     scoreboard::meanConnectionsPerReadyLoop);
             handler.accepts.add(accept);
             registrations.add(accept.register(!standby));
@@ -147,13 +144,19 @@ final class Handler {
         if (standby) {
             slot.state(SlotState.STANDBY);
             LOG.log(System.Logger.Level.INFO, "on standby: generation " + generation + ", " + threads
-                    + " event loops ready to watch the shared socket");
+                    + " event loops ready to watch the shared socket" + bootTime(config));
         } else {
             slot.state(SlotState.READY);
             LOG.log(System.Logger.Level.INFO, "ready: generation " + generation + ", " + threads
-                    + " event loops watching the shared socket");
+                    + " event loops watching the shared socket" + bootTime(config));
         }
         return handler;
+    }
+
+    /** How long the boot took since the spawner started this process, for the ready line. */
+    private static String bootTime(Config config) {
+        long spawned = config.get(HandlerSettings.SPAWNED);
+        return spawned == 0 ? "" : ", " + (System.nanoTime() - spawned) / 1_000_000 + " ms after spawn";
     }
 
     /** Called from the USR1 signal's thread: a standby handler starts accepting. */
@@ -161,15 +164,13 @@ final class Handler {
         if (draining || activated.getAndSet(true)) {
             return;
         }
-        accepts.forEach(AcceptHandle::watch);
+        accepts.forEach(AcceptWatch::watch);
         slot.state(SlotState.READY);
         LOG.log(System.Logger.Level.INFO, "activated: watching the shared socket");
     }
 
     /** Runs on the loop that accepted: the connection is served by that same loop. */
-    private void serve(SocketChannel accepted, boolean unixDomain, IoEventLoop loop, ServingLoop serving,
-                       HttpPipeline pipeline) {
-        Channel channel = unixDomain ? new NioDomainSocketChannel(null, accepted) : new NioSocketChannel(null, accepted);
+    private void serve(Channel channel, IoEventLoop loop, ServingLoop serving, HttpPipeline pipeline) {
         serving.counters().connectionOpened();
         connections.add(channel);
         channel.closeFuture().addListener(f -> {
@@ -222,7 +223,7 @@ final class Handler {
         slot.state(SlotState.DRAINING);
         // First every loop stops accepting, then the connections are told: a connection accepted
         // while the loops were being stopped is among them, none slips through.
-        accepts.stream().map(AcceptHandle::stop).toList()
+        accepts.stream().map(AcceptWatch::stop).toList()
                 .forEach(f -> f.awaitUninterruptibly(1, TimeUnit.SECONDS));
         for (Channel channel : connections) {
             channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(Drain.INSTANCE));

@@ -77,8 +77,8 @@ public final class HandlerMain {
                 config.get(HandlerSettings.GENERATION), programArgs);
         Handler handler;
         try {
-            var socket = Handler.inheritedSocket();
-            Served served = Served.boot(config, context, socket.getLocalAddress());
+            var socket = Handler.inheritedSocket(config);
+            Served served = Served.boot(config, context, socket.channel().getLocalAddress());
             handler = Handler.start(config, socket, context, served);
         } catch (BootFailure e) {
             bootFailed(e);

@@ -30,7 +30,8 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
                 ProcessHandle.current().pid(), heartbeat);
     }
 
-    List<String> forHandler(int slot, int generation, boolean standby) {
+    /** @param spawnedNanos the spawner's {@code System.nanoTime()} now */
+    List<String> forHandler(int slot, int generation, boolean standby, long spawnedNanos) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
@@ -44,6 +45,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         command.add(HandlerSettings.SPAWNER_PID.name() + "=" + spawnerPid);
         command.add(HandlerSettings.HEARTBEAT.name() + "=" + dev.herd.config.Values.format(heartbeat));
         command.add(HandlerSettings.STANDBY.name() + "=" + standby);
+        command.add(HandlerSettings.SPAWNED.name() + "=" + spawnedNanos);
         for (String argument : config.toArguments(HandlerSettings.FORWARDED)) {
             // With --static or --main alone, the default application is not served.
             boolean app = argument.startsWith(Settings.APP.name() + "=");

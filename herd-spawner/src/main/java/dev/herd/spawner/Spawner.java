@@ -616,7 +616,7 @@ public final class Spawner {
         Generation g = spawning();
         long pid;
         try {
-            pid = launcher.spawn(g.command().forHandler(slot, g.number(), standby),
+            pid = launcher.spawn(g.command().forHandler(slot, g.number(), standby, clock.nanoTime()),
                     (exited, status) -> events.add(new SpawnerEvent.HandlerExited(exited, status)));
         } catch (IOException e) {
             String what = "cannot start a handler: " + e.getMessage();

@@ -1,5 +1,8 @@
 package dev.herd.handler.accept;
 
+import dev.herd.os.Posix;
+import io.netty.channel.unix.Errors;
+
 import java.io.IOException;
 import java.util.Locale;
 
@@ -22,6 +25,17 @@ public enum AcceptFailure {
     OUT_OF_RESOURCES,
     /** Anything else: logged, and accepting pauses briefly so that a persistent error cannot spin. */
     OTHER;
+
+    /**
+     * What went wrong, as libc says it ("Too many open files"): the JDK's message, or the text of
+     * the errno of Netty's native transport (whose message adds the call and the number).
+     */
+    public static String describe(IOException e) {
+        if (e instanceof Errors.NativeIoException nativeError) {
+            return Posix.strerror(Math.abs(nativeError.expectedErr()));
+        }
+        return String.valueOf(e.getMessage());
+    }
 
     public static AcceptFailure classify(IOException e) {
         String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);

@@ -1,15 +1,11 @@
 package dev.herd.handler.accept;
 
 import dev.herd.scoreboard.Scoreboard;
+import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.nio.NioIoOps;
-import io.netty.channel.nio.NioSelectableChannelIoHandle;
 
 import java.io.IOException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -27,29 +23,38 @@ import java.util.function.DoubleSupplier;
  * one or two and going back to the selector lets the siblings that were woken too take theirs.
  * A loop that holds more than its fair share of connections lets the wake-up pass
  * ({@link FairShare}).
+ *
+ * <p>The policy is the same on every transport; the {@link Listener} does the transport's part.
  */
-public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocketChannel> {
+public final class AcceptWatch {
     static final int MAX_ACCEPTS_PER_WAKEUP = 2;
 
-    private static final System.Logger LOG = System.getLogger(AcceptHandle.class.getName());
+    private static final System.Logger LOG = System.getLogger(AcceptWatch.class.getName());
 
     static {
         // The failure path runs when no descriptor is left, and loading a class can need one (a
         // class file to open): what it uses is loaded now, or its first EMFILE would fail for good.
-        AcceptFailure.classify(new IOException("too many open files"));
+        IOException outOfFiles = new IOException("too many open files");
+        AcceptFailure.classify(outOfFiles);
+        AcceptFailure.describe(outOfFiles);
     }
 
     private final IoEventLoop loop;
+    private final Listener listener;
     private final Scoreboard.LoopWriter counters;
-    private final Consumer<SocketChannel> serve;
+    private final Consumer<Channel> serve;
     private final DoubleSupplier fairShare;
     private final AcceptBackoff backoff = new AcceptBackoff(Duration.ofMillis(50), Duration.ofSeconds(1));
     private IoRegistration registration;
     private boolean stopped;
 
-    public AcceptHandle(ServerSocketChannel socket, IoEventLoop loop, Scoreboard.LoopWriter counters,
-                        Consumer<SocketChannel> serve, DoubleSupplier fairShare) {
-        super(socket);
+    /**
+     * @param serve     runs on {@code loop} with each accepted connection, a channel not yet registered
+     * @param fairShare open connections per loop over every ready handler
+     */
+    public AcceptWatch(SharedSocket socket, IoEventLoop loop, Scoreboard.LoopWriter counters,
+                       Consumer<Channel> serve, DoubleSupplier fairShare) {
+        this.listener = socket.listener(this::pending);
         this.loop = loop;
         this.counters = counters;
         this.serve = serve;
@@ -61,21 +66,24 @@ public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocke
      * else only when {@link #watch()} is called (a handler on standby).
      */
     public io.netty.util.concurrent.Future<IoRegistration> register(boolean watch) {
-        return loop.register(this).addListener(f -> {
+        return loop.register(listener.handle()).addListener(f -> {
             if (f.isSuccess()) {
                 registration = (IoRegistration) f.getNow();
-                if (watch) {
-                    registration.submit(NioIoOps.ACCEPT);
-                }
+                registration.submit(watch ? listener.accepting() : listener.paused());
             }
         });
+    }
+
+    /** The loop this watch belongs to. */
+    IoEventLoop loop() {
+        return loop;
     }
 
     /** Starts watching the socket: a standby handler has been activated. */
     public void watch() {
         loop.execute(() -> {
             if (!stopped && registration != null) {
-                registration.submit(NioIoOps.ACCEPT);
+                registration.submit(listener.accepting());
             }
         });
     }
@@ -93,17 +101,17 @@ public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocke
         });
     }
 
-    @Override
-    protected void handle(ServerSocketChannel socket, SelectionKey key) {
+    /** Runs on the loop when the socket is readable: a connection may be pending. */
+    private void pending() {
         if (FairShare.shouldDefer(counters.connections(), fairShare)) {
             counters.acceptDeferred();
             pause(FairShare.PAUSE_MILLIS);
             return;
         }
         for (int i = 0; i < MAX_ACCEPTS_PER_WAKEUP && !stopped; i++) {
-            SocketChannel accepted;
+            Channel accepted;
             try {
-                accepted = socket.accept();
+                accepted = listener.accept();
             } catch (IOException e) {
                 if (!failed(e)) {
                     return;
@@ -132,24 +140,19 @@ public final class AcceptHandle extends NioSelectableChannelIoHandle<ServerSocke
         Duration pause = backoff.onFailure();
         if (backoff.firstInRow()) {
             LOG.log(System.Logger.Level.WARNING, "accept failed on " + Thread.currentThread().getName() + " ("
-                    + failure + "): " + e.getMessage() + "; not accepting for " + pause.toMillis() + " ms");
+                    + failure + "): " + AcceptFailure.describe(e) + "; not accepting for " + pause.toMillis() + " ms");
         }
         pause(pause.toMillis());
         return false;
     }
 
-    /** Stops watching the socket for a while; the level-triggered selector would wake us at once. */
+    /** Stops watching the socket for a while; the level-triggered poll would wake us at once. */
     private void pause(long millis) {
-        registration.submit(NioIoOps.NONE);
+        registration.submit(listener.paused());
         loop.schedule(() -> {
             if (!stopped) {
-                registration.submit(NioIoOps.ACCEPT);
+                registration.submit(listener.accepting());
             }
         }, millis, TimeUnit.MILLISECONDS);
-    }
-
-    /** The socket is shared with every other loop and handler: never close it here. */
-    @Override
-    public void close() {
     }
 }

@@ -1,0 +1,47 @@
+package dev.herd.handler.accept;
+
+import dev.herd.config.Settings.Transport;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+
+/**
+ * The listening socket every handler shares, as this handler's event loops use it.
+ *
+ * @param transport  the loops' I/O ({@code --transport})
+ * @param channel    the JDK's channel over the socket (what the NIO transport polls)
+ * @param fd         the socket's descriptor (what the native transport polls)
+ * @param unixDomain whether it is a Unix-domain socket rather than TCP
+ */
+public record SharedSocket(Transport transport, ServerSocketChannel channel, int fd, boolean unixDomain) {
+
+    /** The socket over {@code channel}, whose descriptor is {@code fd}; checks that the transport can run here. */
+    public static SharedSocket of(Transport transport, ServerSocketChannel channel, int fd) throws IOException {
+        if (transport == Transport.EPOLL && !Epoll.isAvailable()) {
+            throw new IOException("--transport epoll: Netty's native epoll is not available here ("
+                    + Epoll.unavailabilityCause() + "); use --transport nio");
+        }
+        return new SharedSocket(transport, channel, fd, channel.getLocalAddress() instanceof UnixDomainSocketAddress);
+    }
+
+    /** The I/O handlers of the event loops that watch this socket. */
+    public IoHandlerFactory ioHandlers() {
+        return switch (transport) {
+            case NIO -> NioIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+        };
+    }
+
+    /** A new registration of the socket for one loop, which calls {@code onPending} when a connection may be pending. */
+    Listener listener(Runnable onPending) {
+        return switch (transport) {
+            case NIO -> new NioListener(channel, unixDomain, onPending);
+            case EPOLL -> new EpollListener(fd, unixDomain, onPending);
+        };
+    }
+}
