@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -68,6 +69,11 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     static final int BODY_LOW_WATER = 16 * 1024;
     /** How long a draining handler gives a connection between requests to send one more. */
     static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
+    /**
+     * How long a connection closed with part of its request unread may still send it: its input
+     * is read and dropped meanwhile (see {@link #closeLingering}).
+     */
+    static final Duration LINGER = Duration.ofSeconds(2);
 
     private final HttpService service;
     private final ServingLoop loop;
@@ -79,6 +85,8 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Reads from the socket so far, whole requests or not: a client sending is not idle. */
     private long reads;
     private boolean closing;
+    /** Closed for output; input is read and dropped until the client closes or the linger is over. */
+    private boolean lingering;
     private boolean readPaused;
 
     public HttpExchangeHandler(HttpService service, ServingLoop loop, long maxBody) {
@@ -248,7 +256,9 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Connection resets and the like: nothing to answer, the connection is gone.
         LOG.log(System.Logger.Level.DEBUG, "connection error: {0}", cause.toString());
-        closeNow();
+        if (!lingering) {
+            closeNow();
+        }
     }
 
     /** The current call is over: its response is out and its body read or dropped. */
@@ -257,6 +267,10 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         current = null;
+        if (call.closeAfter && !call.bodyComplete) {
+            closeLingering();
+            return;
+        }
         if (call.closeAfter || !call.keptAlive) {
             closeNow();
             return;
@@ -273,6 +287,28 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         releaseInbound();
         ctx.close();
+    }
+
+    /**
+     * Closes a connection whose client may still be sending (a body refused with 413, a request
+     * that could not be parsed). Closing a socket with unread input makes the kernel reset the
+     * connection, and a reset can destroy the response before the client reads it; so the
+     * response is followed by a half-close (FIN), and what the client still sends is read and
+     * dropped until it closes too or {@link #LINGER} is over (RFC 9112 §9.6, nginx's lingering
+     * close).
+     */
+    private void closeLingering() {
+        closing = true;
+        releaseInbound();
+        if (!(ctx.channel() instanceof DuplexChannel duplex) || !duplex.isActive()) {
+            ctx.close();
+            return;
+        }
+        lingering = true;
+        readPaused = false;
+        duplex.config().setAutoRead(true);
+        duplex.shutdownOutput().addListener(f -> ctx.executor().schedule(() -> ctx.close(),
+                LINGER.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     private void releaseInbound() {
