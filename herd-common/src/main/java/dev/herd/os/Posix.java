@@ -59,26 +59,50 @@ public final class Posix {
             CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    private static final MethodHandle SOCKET = function("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle SETSOCKOPT =
-            function("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle GETSOCKOPT =
-            function("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle BIND = function("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle LISTEN = function("listen", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle GETSOCKNAME =
-            function("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle CLOSE = function("close", JAVA_INT, JAVA_INT);
-    private static final MethodHandle DUP = function("dup", JAVA_INT, JAVA_INT);
-    private static final MethodHandle DUP2 = function("dup2", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle PRCTL = variadic("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG);
-    private static final MethodHandle GETPPID = function("getppid", JAVA_INT);
-    private static final MethodHandle KILL = function("kill", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle MEMFD_CREATE = function("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle FTRUNCATE = function("ftruncate", JAVA_INT, JAVA_INT, JAVA_LONG);
-    private static final MethodHandle STRERROR =
-            LINKER.downcallHandle(LIBC.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    /*
+     * The downcall handles, in holder classes by use: making one costs tens of milliseconds while
+     * the JVM is cold (it generates code), and a handler, whose start-up is on the clock, needs
+     * only a few of them. A holder is initialised by the first call that needs it.
+     */
+
+    /** Creating, binding and inspecting sockets (the spawner). */
+    private static final class Sockets {
+        static final MethodHandle SOCKET = function("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MethodHandle SETSOCKOPT =
+                function("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle GETSOCKOPT =
+                function("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+        static final MethodHandle BIND = function("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle LISTEN = function("listen", JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MethodHandle GETSOCKNAME = function("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    }
+
+    /** Descriptors. */
+    private static final class Descriptors {
+        static final MethodHandle CLOSE = function("close", JAVA_INT, JAVA_INT);
+        static final MethodHandle DUP = function("dup", JAVA_INT, JAVA_INT);
+        static final MethodHandle DUP2 = function("dup2", JAVA_INT, JAVA_INT, JAVA_INT);
+        static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    }
+
+    /** Processes: all a handler needs at start-up. */
+    private static final class Processes {
+        static final MethodHandle PRCTL = variadic("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG);
+        static final MethodHandle GETPPID = function("getppid", JAVA_INT);
+        static final MethodHandle KILL = function("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+    }
+
+    /** The scoreboard's memory (the spawner). */
+    private static final class Memory {
+        static final MethodHandle MEMFD_CREATE = function("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle FTRUNCATE = function("ftruncate", JAVA_INT, JAVA_INT, JAVA_LONG);
+    }
+
+    /** Error texts. */
+    private static final class Texts {
+        static final MethodHandle STRERROR =
+                LINKER.downcallHandle(LIBC.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     private Posix() {
     }
@@ -95,7 +119,7 @@ public final class Posix {
     /** The text libc gives for an errno value, e.g. "Address already in use". */
     public static String strerror(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) Texts.STRERROR.invokeExact(errno);
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
@@ -125,11 +149,11 @@ public final class Posix {
     }
 
     public static int socket(int domain, int type) {
-        return call("socket", (s, a) -> (int) SOCKET.invokeExact(s, domain, type, 0));
+        return call("socket", (s, a) -> (int) Sockets.SOCKET.invokeExact(s, domain, type, 0));
     }
 
     public static void setIntOption(int fd, int level, int name, int value) {
-        call("setsockopt", (s, a) -> (int) SETSOCKOPT.invokeExact(s, fd, level, name,
+        call("setsockopt", (s, a) -> (int) Sockets.SETSOCKOPT.invokeExact(s, fd, level, name,
                 a.allocateFrom(JAVA_INT, value), (int) JAVA_INT.byteSize()));
     }
 
@@ -138,7 +162,7 @@ public final class Posix {
         call("getsockopt", (s, a) -> {
             MemorySegment value = a.allocate(JAVA_INT);
             MemorySegment length = a.allocateFrom(JAVA_INT, (int) JAVA_INT.byteSize());
-            int r = (int) GETSOCKOPT.invokeExact(s, fd, level, name, value, length);
+            int r = (int) Sockets.GETSOCKOPT.invokeExact(s, fd, level, name, value, length);
             out[0] = value.get(JAVA_INT, 0);
             return r;
         });
@@ -150,7 +174,7 @@ public final class Posix {
         int[] out = new int[1];
         call("getsockopt", (s, a) -> {
             MemorySegment length = a.allocateFrom(JAVA_INT, (int) into.byteSize());
-            int r = (int) GETSOCKOPT.invokeExact(s, fd, level, name, into, length);
+            int r = (int) Sockets.GETSOCKOPT.invokeExact(s, fd, level, name, into, length);
             out[0] = length.get(JAVA_INT, 0);
             return r;
         });
@@ -158,11 +182,11 @@ public final class Posix {
     }
 
     public static void bind(int fd, MemorySegment sockaddr) {
-        call("bind", (s, a) -> (int) BIND.invokeExact(s, fd, sockaddr, (int) sockaddr.byteSize()));
+        call("bind", (s, a) -> (int) Sockets.BIND.invokeExact(s, fd, sockaddr, (int) sockaddr.byteSize()));
     }
 
     public static void listen(int fd, int backlog) {
-        call("listen", (s, a) -> (int) LISTEN.invokeExact(s, fd, backlog));
+        call("listen", (s, a) -> (int) Sockets.LISTEN.invokeExact(s, fd, backlog));
     }
 
     /** Fills {@code into} (at least 128 bytes) with the socket's own address; returns its length. */
@@ -170,7 +194,7 @@ public final class Posix {
         int[] out = new int[1];
         call("getsockname", (s, a) -> {
             MemorySegment length = a.allocateFrom(JAVA_INT, (int) into.byteSize());
-            int r = (int) GETSOCKNAME.invokeExact(s, fd, into, length);
+            int r = (int) Sockets.GETSOCKNAME.invokeExact(s, fd, into, length);
             out[0] = length.get(JAVA_INT, 0);
             return r;
         });
@@ -178,31 +202,33 @@ public final class Posix {
     }
 
     public static void close(int fd) {
-        call("close", (s, a) -> (int) CLOSE.invokeExact(s, fd));
+        call("close", (s, a) -> (int) Descriptors.CLOSE.invokeExact(s, fd));
     }
 
     public static int dup(int fd) {
-        return call("dup", (s, a) -> (int) DUP.invokeExact(s, fd));
+        return call("dup", (s, a) -> (int) Descriptors.DUP.invokeExact(s, fd));
     }
 
     public static void dup2(int from, int to) {
-        call("dup2", (s, a) -> (int) DUP2.invokeExact(s, from, to));
+        call("dup2", (s, a) -> (int) Descriptors.DUP2.invokeExact(s, from, to));
     }
 
     public static void setNonBlocking(int fd) {
-        int flags = call("fcntl(F_GETFL)", (s, a) -> (int) FCNTL.invokeExact(s, fd, F_GETFL, 0));
+        int flags = call("fcntl(F_GETFL)", (s, a) -> (int) Descriptors.FCNTL.invokeExact(s, fd, F_GETFL, 0));
         if ((flags & O_NONBLOCK) == 0) {
-            call("fcntl(F_SETFL)", (s, a) -> (int) FCNTL.invokeExact(s, fd, F_SETFL, flags | O_NONBLOCK));
+            call("fcntl(F_SETFL)",
+                    (s, a) -> (int) Descriptors.FCNTL.invokeExact(s, fd, F_SETFL, flags | O_NONBLOCK));
         }
     }
 
     /** Asks the kernel to send {@code signal} to this process when the thread that spawned it exits. */
     public static void setParentDeathSignal(int signal) {
-        call("prctl(PR_SET_PDEATHSIG)", (s, a) -> (int) PRCTL.invokeExact(s, PR_SET_PDEATHSIG, (long) signal));
+        call("prctl(PR_SET_PDEATHSIG)",
+                (s, a) -> (int) Processes.PRCTL.invokeExact(s, PR_SET_PDEATHSIG, (long) signal));
     }
 
     public static int getppid() {
-        return call("getppid", (s, a) -> (int) GETPPID.invokeExact(s));
+        return call("getppid", (s, a) -> (int) Processes.GETPPID.invokeExact(s));
     }
 
     /**
@@ -212,7 +238,7 @@ public final class Posix {
      */
     public static boolean kill(long pid, int signal) {
         try {
-            call("kill", (s, a) -> (int) KILL.invokeExact(s, (int) pid, signal));
+            call("kill", (s, a) -> (int) Processes.KILL.invokeExact(s, (int) pid, signal));
             return true;
         } catch (OsException e) {
             if (e.errno() == ESRCH) {
@@ -224,8 +250,9 @@ public final class Posix {
 
     /** An anonymous shared-memory file of {@code size} bytes; its fd is close-on-exec. */
     public static int memfd(String name, long size) {
-        int fd = call("memfd_create", (s, a) -> (int) MEMFD_CREATE.invokeExact(s, a.allocateFrom(name), MFD_CLOEXEC));
-        call("ftruncate", (s, a) -> (int) FTRUNCATE.invokeExact(s, fd, size));
+        int fd = call("memfd_create",
+                (s, a) -> (int) Memory.MEMFD_CREATE.invokeExact(s, a.allocateFrom(name), MFD_CLOEXEC));
+        call("ftruncate", (s, a) -> (int) Memory.FTRUNCATE.invokeExact(s, fd, size));
         return fd;
     }
 }
