@@ -23,11 +23,33 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
     static HandlerCommand of(Config config, Path scoreboard, Duration heartbeat) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> options = Arrays.stream(config.get(Settings.HANDLER_JVM_OPTS).strip().split("\\s+"))
-                .filter(s -> !s.isEmpty())
-                .toList();
+        List<String> options = withAotCache(jvmOptions(config), System.getProperty(AotCache.PROPERTY));
         return new HandlerCommand(java, options, System.getProperty("java.class.path"), config, scoreboard,
                 ProcessHandle.current().pid(), heartbeat);
+    }
+
+    /** {@code options}, and the AOT cache {@code cacheFile} (may be null) if it was trained with them. */
+    static List<String> withAotCache(List<String> options, String cacheFile) {
+        return AotCache.named(cacheFile)
+                .flatMap(cache -> cache.usableWith(options))
+                .map(cache -> {
+                    List<String> with = new ArrayList<>(options);
+                    with.add("-XX:AOTCache=" + cache);
+                    return List.copyOf(with);
+                })
+                .orElse(options);
+    }
+
+    /** {@code --handler-jvm-opts}, as words. */
+    static List<String> jvmOptions(Config config) {
+        return Arrays.stream(config.get(Settings.HANDLER_JVM_OPTS).strip().split("\\s+"))
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+
+    /** Whether handlers start from the AOT cache. */
+    boolean usesAotCache() {
+        return jvmOptions.stream().anyMatch(o -> o.startsWith("-XX:AOTCache="));
     }
 
     /** @param spawnedNanos the spawner's {@code System.nanoTime()} now */

@@ -161,7 +161,8 @@ public final class Spawner {
         Config config = serving.config();
         log.add(Level.INFO, "start", "starting " + target + " handlers of " + config.get(Settings.THREADS)
                 + " threads on " + socket.address() + " (scaling " + policy.name()
-                + (config.get(Settings.STANDBY) > 0 ? ", " + config.get(Settings.STANDBY) + " on standby" : "") + ")");
+                + (config.get(Settings.STANDBY) > 0 ? ", " + config.get(Settings.STANDBY) + " on standby" : "")
+                + (serving.command().usesAotCache() ? ", handlers start from the AOT cache" : "") + ")");
         plannedWakeNanos = clock.nanoTime();
         while (true) {
             long wake = pass();
