@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # herd side by side with the peer servers (nginx, Apache, Gunicorn, uWSGI, the JDK HttpServer) in
 # one run of the shared peer harness (../shared/bench/peers): the harness is copied to a temp dir
-# and herd is added to it as two more peers, so every server is measured the same way, in the
-# same interleaved repetitions.
+# and herd is added to it as more peers, so every server is measured the same way, in the same
+# interleaved repetitions. After the harness's tables, the output ends with herd's standing
+# (bench/standing.py, also written to standing.md in the result dir): a table of the figures of
+# every peer (medians), and one of the ratios of herd's figures to each other peer's, marked where
+# they meet the project's targets.
 #
 #   bench/peers.sh                                   herd, herd-t1 and nginx, 3 repetitions
 #   REPS=1 DURATION=5 bench/peers.sh                 quick look
 #   PEERS="herd nginx uwsgi java-httpserver" bench/peers.sh
 #   PEERS="herd-api-loop herd-api-vt herd-demo-t1 herd-jdk jdk-program" bench/peers.sh   applications
+#   HERD_REF=herd-t1 bench/peers.sh                  ratios of herd-t1 (default: the first herd* peer)
+#   bench/standing.py bench/results/STAMP            print an earlier run's standing again
 #
 # Peers added (each 2 handler processes):
 #   herd           `herd serve --handlers 2` (defaults: 2 event loops per handler), the demo app
@@ -71,3 +76,5 @@ export OUT="${OUT:-$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 export PEERS="${PEERS:-herd herd-t1 nginx}"
 mkdir -p "$OUT"
 bash "$work/run.sh"
+echo
+python3 "$root/bench/standing.py" "$OUT"
