@@ -15,6 +15,7 @@ import dev.herd.os.Signals;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Entry point of a handler process, started by the spawner with the listening socket as its
@@ -43,13 +44,9 @@ public final class HandlerMain {
         }
         ProcessLog.configure("handler " + config.get(HandlerSettings.SLOT));
         long spawnerPid = config.get(HandlerSettings.SPAWNER_PID);
-        // Set the death signal first, then check the parent: a spawner that died between our
-        // fork and the prctl would otherwise go unnoticed.
-        Posix.setParentDeathSignal(Signal.TERM.number());
-        if (Posix.getppid() != spawnerPid) {
-            LOG.log(System.Logger.Level.WARNING, "spawner " + spawnerPid + " is gone before boot; exiting");
-            System.exit(ExitCode.ORPHANED.status());
-        }
+        // The parent-death signal needs a native call, and the first one costs a cold JVM a few
+        // hundred milliseconds of generated code: it is set beside the boot, not before it.
+        Thread.ofPlatform().name("parent-watch").daemon().start(() -> watchParent(spawnerPid));
         // Ctrl-C reaches the whole process group: the spawner decides what its handlers do.
         Signals.ignore(Signal.INT);
 
@@ -110,6 +107,23 @@ public final class HandlerMain {
             failure.getCause().printStackTrace();
         }
         System.exit(ExitCode.FAILURE.status());
+    }
+
+    /**
+     * Asks for SIGTERM when the spawner exits, then checks that the spawner is still the parent: a
+     * spawner that died between our spawn and the prctl would otherwise go unnoticed.
+     */
+    private static void watchParent(long spawnerPid) {
+        Posix.setParentDeathSignal(Signal.TERM.number());
+        if (Posix.getppid() != spawnerPid) {
+            LOG.log(System.Logger.Level.WARNING, "spawner " + spawnerPid + " is gone; exiting");
+            System.exit(ExitCode.ORPHANED.status());
+        }
+        // The setting belongs to this thread: the kernel signals the threads alive when the parent
+        // dies that asked for it. So this thread stays, parked, for the life of the process.
+        while (true) {
+            LockSupport.park();
+        }
     }
 
     private static boolean orphaned(long spawnerPid) {
