@@ -7,18 +7,18 @@
 # every peer (medians), and one of the ratios of herd's figures to each other peer's, marked where
 # they meet the project's targets.
 #
-#   bench/peers.sh                                   herd, herd-t1 and nginx, 3 repetitions
+#   bench/peers.sh                                   herd, herd-t2, nginx and netty, 3 repetitions
 #   bench/peers.sh --quick                           a fast look: herd, nginx and netty, 1 repetition
 #                                                    of 5 s (REPS=1 DURATION=5 WARMUP=2 EXTRA=0
 #                                                    PEERS="herd nginx netty", each unless set)
 #   PEERS="herd nginx netty uwsgi java-httpserver" bench/peers.sh
 #   PEERS="herd-api-loop herd-api-vt herd-demo-t1 herd-jdk jdk-program" bench/peers.sh   applications
-#   HERD_REF=herd-t1 bench/peers.sh                  ratios of herd-t1 (default: the first herd* peer)
+#   HERD_REF=herd-t2 bench/peers.sh                  ratios of herd-t2 (default: the first herd* peer)
 #   bench/standing.py bench/results/STAMP            print an earlier run's standing again
 #
 # Peers added (herd's each with 2 handler processes):
-#   herd           `herd serve --handlers 2` (defaults: 2 event loops per handler), the demo app
-#   herd-t1        `--handlers 2 --threads 1` (one loop per process, as nginx's 2 workers)
+#   herd           `herd serve --handlers 2` (defaults: --threads auto, one loop per CPU over the pool), the demo app
+#   herd-t2        `--handlers 2 --threads 2` (two loops per process: twice as many loops as CPUs here)
 #   herd-api-loop  the herd API hello world (examples/hello HelloLoop) on the event loop, --threads 1
 #   herd-api-vt    the same on a virtual thread per request (HelloVirtual), --threads 1
 #   herd-demo-t1   the demo app, --threads 1: what herd-api-loop and herd-api-vt compare with
@@ -52,10 +52,10 @@ cat >>"$work/lib/servers.sh" <<EOS
 
 # --- added by herd's bench/peers.sh ---
 HERD="$root/herd"
-PEER_DESC[herd]='herd serve --handlers 2 (2 event loops each), admin off, demo app'
-PEER_DESC[herd-t1]='herd serve --handlers 2 --threads 1, admin off, demo app'
+PEER_DESC[herd]='herd serve --handlers 2 (defaults: one event loop per CPU over the pool), admin off, demo app'
+PEER_DESC[herd-t2]='herd serve --handlers 2 --threads 2, admin off, demo app'
 start_herd() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2; }
-start_herd_t1() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2 --threads 1; }
+start_herd_t2() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2 --threads 2; }
 EXAMPLES="$root/examples"
 JAVA25="$("$root/herd" java-home)/bin/java"
 PEER_DESC[herd-api-loop]='herd serve --handlers 2 --threads 1, herd API hello world on the event loop (examples/hello HelloLoop)'
@@ -81,7 +81,7 @@ start_netty() { _launch "\$2" "\$JAVA25" \$JAVA_SMALL_OPTS --enable-native-acces
 eval "original_\$(declare -f peer_available)"
 peer_available() {
   case \$1 in
-    herd | herd-t1 | herd-demo-t1) [ -x "\$HERD" ] || echo "herd launcher missing" ;;
+    herd | herd-t2 | herd-demo-t1) [ -x "\$HERD" ] || echo "herd launcher missing" ;;
     herd-api-loop | herd-api-vt) [ -f "\$EXAMPLES/hello/target/hello.jar" ] || echo "examples/hello not built" ;;
     herd-jdk | jdk-program) [ -f "\$EXAMPLES/jdk-httpserver/target/jdk-httpserver.jar" ] || echo "examples/jdk-httpserver not built" ;;
     netty) [ -f "\$BENCH_JAR" ] && [ -f "\$BENCH_CLASSPATH" ] || echo "herd-bench not built" ;;
@@ -89,11 +89,11 @@ peer_available() {
   esac
 }
 EOS
-sed -i 's/^ALL_PEERS="nginx/ALL_PEERS="herd herd-t1 herd-api-loop herd-api-vt herd-demo-t1 herd-jdk jdk-program netty nginx/' "$work/run.sh"
-grep -q '^ALL_PEERS="herd herd-t1 herd-api-loop' "$work/run.sh" || { echo "the peer harness changed: ALL_PEERS not found" >&2; exit 1; }
+sed -i 's/^ALL_PEERS="nginx/ALL_PEERS="herd herd-t2 herd-api-loop herd-api-vt herd-demo-t1 herd-jdk jdk-program netty nginx/' "$work/run.sh"
+grep -q '^ALL_PEERS="herd herd-t2 herd-api-loop' "$work/run.sh" || { echo "the peer harness changed: ALL_PEERS not found" >&2; exit 1; }
 
 export OUT="${OUT:-$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
-export PEERS="${PEERS:-herd herd-t1 nginx}"
+export PEERS="${PEERS:-herd herd-t2 nginx netty}"
 mkdir -p "$OUT"
 bash "$work/run.sh"
 echo

@@ -82,7 +82,7 @@ wait_pong "$herd_port" "$herd_pid" || { echo "herd did not start:" >&2; tail -20
 
 hz="$(getconf CLK_TCK)"
 echo "redis-server $(redis-server --version | grep -o 'v=[^ ]*') on :$redis_port (pid $redis_pid);" \
-    "herd (examples/redis RedisApp, 2 handlers x 2 event loops) on :$herd_port (pid $herd_pid)"
+    "herd (examples/redis RedisApp, 2 handlers, one event loop per CPU over the pool) on :$herd_port (pid $herd_pid)"
 echo "N=$N per test, -c $CONNS, REPS=$REPS, $(nproc) CPUs; raw figures in $out/runs.csv"
 echo "rep,server,test,pipeline,requests_per_s,cpu_ticks,requests_per_cpu_s" >"$out/runs.csv"
 

@@ -98,9 +98,13 @@ final class ConfigCommand extends SettingsCommand {
 
     /**
      * The value in force. It is the text given or defaulted, except for {@code --scaling}: when it
-     * is not given, {@code --handlers} given alone selects static, and that is what serve runs.
+     * is not given, {@code --handlers} given alone selects static, and that is what serve runs;
+     * and {@code --threads auto}, shown with the number it means here.
      */
     private static String value(Config config, Setting<?> s) {
+        if (s == Settings.THREADS && config.get(Settings.THREADS) == Settings.AUTO_THREADS) {
+            return "auto (" + Settings.threads(config, Runtime.getRuntime().availableProcessors()) + ")";
+        }
         return impliedScaling(config, s) ? Settings.scaling(config).name().toLowerCase(Locale.ROOT) : config.text(s);
     }
 

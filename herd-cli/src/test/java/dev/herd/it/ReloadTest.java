@@ -115,7 +115,7 @@ class ReloadTest {
             Files.writeString(file, "scaling = \"static\"\nhandlers = 2\nthreads = 3\n");
             HerdProcess.CliResult reload = herd.cli("reload");
             assertThat(reload.status()).as(reload.err()).isZero();
-            assertThat(reload.out()).contains("ignored: --threads 3 needs a restart; 2 still applies");
+            assertThat(reload.out()).contains("ignored: --threads 3 needs a restart; auto still applies");
             herd.awaitHandlers("two handlers of generation 2", RELOAD, s -> s.path("generation").asInt() == 2
                     && HerdProcess.readyPids(s).size() == 2
                     && s.path("handlers").findValues("generation").stream().allMatch(g -> g.asInt() == 2));

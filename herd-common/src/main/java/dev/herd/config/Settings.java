@@ -69,10 +69,16 @@ public final class Settings {
             "Handlers kept booted and warm but not accepting, activated in milliseconds when the pool grows.")
             .in(Section.POOL);
 
-    public static final Setting<Integer> THREADS = Setting.integer("threads", "2", 1, 64,
-            "Event-loop threads per handler; each accepts and serves on its own.")
+    /** {@code --threads auto} reads as this; {@link #threads} says how many that is. */
+    public static final int AUTO_THREADS = 0;
+
+    public static final Setting<Integer> THREADS = new Setting<>("threads", "N|auto", "auto",
+            "Event-loop threads per handler; each accepts and serves on its own. auto: one loop per CPU over "
+                    + "the pool, as nginx's workers: CPUs / --handlers with static scaling (at least 1), else 1 "
+                    + "(the pool grows to the CPUs).",
+            text -> text.strip().equalsIgnoreCase("auto") ? AUTO_THREADS : Values.integerOr(text, 1, 64, "auto"))
             // The scoreboard's layout has a place per thread, fixed when the spawner creates it.
-            .in(Section.HANDLERS).needsRestart();
+            .ofKind(Setting.Kind.NUMBER).in(Section.HANDLERS).needsRestart();
 
     public static final Setting<Transport> TRANSPORT = Setting.choice("transport", Transport.class, "epoll",
             "The event loops' I/O: Netty's native epoll (Linux on x86-64 and aarch64; fewer system calls and less "
@@ -193,6 +199,15 @@ public final class Settings {
         NIO,
         /** Netty's native epoll (Linux). */
         EPOLL
+    }
+
+    /** The event loops per handler: {@code --threads}, or what {@code auto} means for this pool on {@code cpus}. */
+    public static int threads(Config config, int cpus) {
+        int threads = config.get(THREADS);
+        if (threads != AUTO_THREADS) {
+            return threads;
+        }
+        return scaling(config) == Scaling.STATIC ? Math.max(1, cpus / config.get(HANDLERS)) : 1;
     }
 
     /**

@@ -87,8 +87,9 @@ final class Handler {
      */
     static Handler start(Config config, SharedSocket socket, HandlerContext context, Served served)
             throws IOException {
-        int threads = config.get(Settings.THREADS);
         Scoreboard scoreboard = Scoreboard.open(Path.of(config.get(HandlerSettings.SCOREBOARD)));
+        // The spawner laid the scoreboard out for the pool's loops per handler (--threads, resolved).
+        int threads = scoreboard.loopsPerSlot();
         int slotIndex = context.slot();
         int generation = context.generation();
         long pid = context.pid();

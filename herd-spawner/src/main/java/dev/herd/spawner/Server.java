@@ -51,7 +51,8 @@ public final class Server {
                     + socket.origin().name().toLowerCase(java.util.Locale.ROOT) + ", backlog "
                     + socket.queueDepth().backlog() + ")");
 
-            Scoreboard scoreboard = Scoreboard.create(Spawner.slotsFor(config), config.get(Settings.THREADS));
+            Scoreboard scoreboard = Scoreboard.create(Spawner.slotsFor(config),
+                    Settings.threads(config, Runtime.getRuntime().availableProcessors()));
             acquired.addFirst(scoreboard);
             Spawner spawner = new Spawner(config, source, socket, scoreboard, MonotonicClock.SYSTEM);
             Optional<Address.Inet> adminAddress = config.get(Settings.ADMIN);

@@ -159,7 +159,7 @@ public final class Spawner {
     /** Runs until every handler has exited after a stop; returns the process's exit code. */
     public ExitCode run() {
         Config config = serving.config();
-        log.add(Level.INFO, "start", "starting " + target + " handlers of " + config.get(Settings.THREADS)
+        log.add(Level.INFO, "start", "starting " + target + " handlers of " + scoreboard.loopsPerSlot()
                 + " threads on " + socket.address() + " (scaling " + policy.name()
                 + (config.get(Settings.STANDBY) > 0 ? ", " + config.get(Settings.STANDBY) + " on standby" : "")
                 + (serving.command().usesAotCache() ? ", handlers start from the AOT cache" : "") + ")");
@@ -488,7 +488,7 @@ public final class Spawner {
             lost += deltas[1];
         }
         ListeningSocket.QueueDepth queue = socket.queueDepth();
-        return new PoolSnapshot(now, target, ready, idle, serving.config().get(Settings.THREADS), busyLoops,
+        return new PoolSnapshot(now, target, ready, idle, scoreboard.loopsPerSlot(), busyLoops,
                 queue.queued(), queue.backlog(), won, lost);
     }
 

@@ -34,7 +34,7 @@ final class LoopUnderTest implements AutoCloseable {
     LoopUnderTest(Map<Setting<?>, String> settings) {
         Config config = config(settings);
         this.reloadWith = () -> config;
-        this.scoreboard = Scoreboard.create(Spawner.slotsFor(config), config.get(Settings.THREADS));
+        this.scoreboard = Scoreboard.create(Spawner.slotsFor(config), Settings.threads(config, 2));
         this.socket = ListeningSocket.bind(Address.parse("127.0.0.1:0"), 16);
         ConfigSource source = () -> reloadWith.get();
         this.spawner = new Spawner(config, source, socket, scoreboard, clock, launcher);

@@ -167,7 +167,7 @@ class LayeredConfigTest {
     void theFirstMistakeFromTheTopIsReportedOnItsOwnLine() throws IOException {
         LayeredConfig source = withFile("# herd", "", "backlog = 10", "threads = 99", "max-body = 5");
         assertThatIllegalArgumentException().isThrownBy(source::load)
-                .withMessage(file + ":4: threads = 99: expected an integer from 1 to 64");
+                .withMessage(file + ":4: threads = 99: expected an integer from 1 to 64, or auto");
     }
 
     @Test
