@@ -118,9 +118,13 @@ public final class Settings {
 
     public static final Setting<String> HANDLER_JVM_OPTS = Setting.text("handler-jvm-opts", "OPTS",
             "-Xms16m -Xmx64m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData"
-                    + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0",
+                    + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
+                    + " --sun-misc-unsafe-memory-access=allow",
             "JVM options of every handler process, replacing the defaults "
-                    + "(--enable-native-access=ALL-UNNAMED is always added).")
+                    + "(--enable-native-access=ALL-UNNAMED is always added). The defaults: a small serial-GC heap, "
+                    + "small stacks and code cache, the class archive mapped where every handler shares it, and "
+                    + "Netty's sun.misc.Unsafe use allowed (Java 25 turns it off otherwise). Handlers with other "
+                    + "options start without the AOT cache, which is trained with the defaults.")
             .in(Section.HANDLERS).ofKind(Kind.WORD_LIST);
 
     public static final Setting<Long> MAX_BODY = Setting.size("max-body", "1m",
