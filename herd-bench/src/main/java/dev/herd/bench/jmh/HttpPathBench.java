@@ -66,6 +66,8 @@ public class HttpPathBench {
     private HttpPipeline pipeline;
     private HandlerContext context;
     private EmbeddedChannel kept;
+    /** The event loop's share of the state, one for every connection, as in a handler. */
+    private ServingLoop loop;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -76,6 +78,9 @@ public class HttpPathBench {
         pipeline = new HttpPipeline(ApiHttpService.of(new DemoApp(), HttpPathBench.class.getClassLoader()),
                 8192, 16384, 1024 * 1024,
                 new HttpPipeline.KeepAlive(Duration.ofSeconds(15), keepAliveRequests, Duration.ZERO));
+        EmbeddedChannel loopChannel = new EmbeddedChannel();
+        loop = new ServingLoop(loopChannel.eventLoop(), slot.loop(0), context, () -> false,
+                new BusyTime(MonotonicClock.SYSTEM), () -> 1);
         kept = connection();
     }
 
@@ -87,8 +92,7 @@ public class HttpPathBench {
 
     private EmbeddedChannel connection() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        pipeline.configure(channel, new ServingLoop(channel.eventLoop(), slot.loop(0), context, () -> false,
-                new BusyTime(MonotonicClock.SYSTEM), () -> 1));
+        pipeline.configure(channel, loop);
         return channel;
     }
 
