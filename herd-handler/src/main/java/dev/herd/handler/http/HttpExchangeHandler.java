@@ -30,7 +30,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
@@ -60,7 +59,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>It also keeps the loop's in-flight and request counters on the scoreboard, which is how the
  * spawner tells idle handlers from busy ones.
  */
-public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
+public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter implements IdleSweep.Watched {
     private static final System.Logger LOG = System.getLogger(HttpExchangeHandler.class.getName());
     /** Codec messages held while a request is answered; past this the socket is not read. */
     static final int MAX_WAITING = 16;
@@ -88,16 +87,39 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Closed for output; input is read and dropped until the client closes or the linger is over. */
     private boolean lingering;
     private boolean readPaused;
+    private final IdleSweep idleSweep;
+    /** When the connection last read or finished a response (the loop's ticker). */
+    private long quietSince;
 
-    public HttpExchangeHandler(HttpService service, ServingLoop loop, long maxBody) {
+    /** @param idleTimeout a connection waiting this long for its next request is closed ({@code --keepalive-timeout}) */
+    public HttpExchangeHandler(HttpService service, ServingLoop loop, long maxBody, Duration idleTimeout) {
         this.service = service;
         this.loop = loop;
         this.maxBody = maxBody;
+        this.idleSweep = loop.idleSweep(idleTimeout);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        quietSince = now();
+        idleSweep.watch(this);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        idleSweep.forget(this);
+    }
+
+    @Override
+    public void closeIfSilentSince(long cutoffNanos) {
+        if (!closing && current == null && inbound.isEmpty() && quietSince - cutoffNanos < 0) {
+            closeNow();
+        }
+    }
+
+    private long now() {
+        return loop.loop().ticker().nanoTime();
     }
 
     @Override
@@ -224,6 +246,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         reads++;
+        quietSince = now();
         ctx.fireChannelReadComplete();
     }
 
@@ -233,18 +256,13 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             drain();
             return;
         }
-        if (evt instanceof IdleStateEvent) {
-            if (current == null && inbound.isEmpty()) {
-                closeNow();
-            }
-            return;
-        }
         ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        idleSweep.forget(this);
         releaseInbound();
         if (current != null) {
             current.abort();
@@ -267,6 +285,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         current = null;
+        quietSince = now();
         if (call.closeAfter && !call.bodyComplete) {
             closeLingering();
             return;

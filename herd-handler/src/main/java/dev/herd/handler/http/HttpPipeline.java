@@ -3,16 +3,12 @@ package dev.herd.handler.http;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP/1.1 pipeline of an accepted connection, in order:
  * <ol>
- *   <li>{@code idle}: {@link IdleStateHandler}, fires when the connection has been silent for the
- *       keep-alive timeout (the exchange handler closes it if no request is in flight);</li>
  *   <li>{@code codec}: {@link HttpServerCodec} with the request-line and header limits;</li>
  *   <li>{@code limits}: {@link KeepAliveLimits}: ends a keep-alive connection after a response when
  *       it has served its requests or its time, or when its loop holds more than its fair share;</li>
@@ -45,9 +41,8 @@ public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeade
                 .setMaxInitialLineLength(maxInitialLine)
                 .setMaxHeaderSize(maxHeaderSize);
         channel.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, keepAlive.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("codec", new HttpServerCodec(decoder))
                 .addLast("limits", new KeepAliveLimits(keepAlive.maxRequests(), keepAlive.maxAge(), loop))
-                .addLast("exchange", new HttpExchangeHandler(service, loop, maxBody));
+                .addLast("exchange", new HttpExchangeHandler(service, loop, maxBody, keepAlive.idleTimeout()));
     }
 }

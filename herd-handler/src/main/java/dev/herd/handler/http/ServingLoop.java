@@ -5,6 +5,7 @@ import dev.herd.handler.busy.BusyTime;
 import dev.herd.scoreboard.Scoreboard;
 import io.netty.channel.EventLoop;
 
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 
@@ -20,6 +21,8 @@ public final class ServingLoop {
     private final BooleanSupplier draining;
     private final BusyTime busy;
     private final Rebalancing rebalancing;
+    /** The idle sweeps of this loop, by timeout (one in practice: the handler's keep-alive timeout). */
+    private final java.util.Map<Duration, IdleSweep> idleSweeps = new java.util.HashMap<>();
 
     /** @param meanOfReadyLoops open connections per loop over every ready handler: the fair share */
     public ServingLoop(EventLoop loop, Scoreboard.LoopWriter counters, HandlerContext handler,
@@ -53,6 +56,11 @@ public final class ServingLoop {
     /** The loop's busy time, which blocking calls of its connections add to. */
     public BusyTime busy() {
         return busy;
+    }
+
+    /** The sweep that closes this loop's connections silent for {@code timeout}; on the loop's thread only. */
+    IdleSweep idleSweep(Duration timeout) {
+        return idleSweeps.computeIfAbsent(timeout, t -> new IdleSweep(loop, t));
     }
 
     /** Whether a keep-alive connection of this loop should be asked to reconnect, to spread the load. */

@@ -289,23 +289,6 @@ class HttpExchangeHandlerTest {
         assertFalse(ch.finishAndReleaseAll());
     }
 
-    @Test
-    void anIdleKeepAliveConnectionIsClosedAfterTheTimeout() {
-        EmbeddedChannel ch = channel(MAX_BODY);
-        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-        drainOutbound(ch);
-
-        ch.advanceTimeBy(14_999, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
-        assertThat(ch.isOpen()).isTrue();
-
-        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
-        assertThat(ch.isOpen()).isFalse();
-        assertThat(ch.outboundMessages()).isEmpty();
-        assertFalse(ch.finishAndReleaseAll());
-    }
-
     /** What a client does some time after the handler began to drain, and whether its connection is open then. */
     record Step(long atMillis, String send, boolean open) {
     }

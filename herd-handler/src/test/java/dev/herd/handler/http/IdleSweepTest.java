@@ -1,0 +1,76 @@
+package dev.herd.handler.http;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The keep-alive timeout, enforced by one sweep per loop: a connection waiting for its next
+ * request longer than the timeout is closed (within a period of the sweep after it); one that
+ * reads, or has a request under way, is not. Time is the loop's, moved by the test.
+ */
+class IdleSweepTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(4);
+    private static final String GET = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+
+    private final DemoPipeline pipeline = new DemoPipeline();
+
+    @AfterEach
+    void close() {
+        pipeline.close();
+    }
+
+    @Test
+    void aConnectionWaitingForItsNextRequestIsClosedOnceTheTimeoutIsOver() {
+        EmbeddedChannel ch = connection();
+        ch.writeInbound(DemoPipeline.ascii(GET));
+        assertThat(DemoPipeline.drainOutbound(ch)).startsWith("HTTP/1.1 200");
+
+        advance(ch, 3_000);
+        assertThat(ch.isOpen()).as("3 s after its response").isTrue();
+        ch.writeInbound(DemoPipeline.ascii(GET));
+        DemoPipeline.drainOutbound(ch);
+        advance(ch, 3_000);
+        assertThat(ch.isOpen()).as("3 s after the next response: the wait starts again").isTrue();
+        advance(ch, 2_000);
+        assertThat(ch.isOpen()).as("5 s after it").isFalse();
+    }
+
+    @Test
+    void aClientThatNeverSendsIsClosedToo() {
+        EmbeddedChannel ch = connection();
+        advance(ch, 3_900);
+        assertThat(ch.isOpen()).isTrue();
+        advance(ch, 1_100);
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void aRequestUnderWayKeepsItsConnectionOpen() {
+        EmbeddedChannel ch = connection();
+        // The head and part of the body: the call has begun and waits for the rest.
+        ch.writeInbound(DemoPipeline.ascii("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab"));
+        advance(ch, 10_000);
+        assertThat(ch.isOpen()).isTrue();
+        ch.writeInbound(DemoPipeline.ascii("cdefghij"));
+        assertThat(DemoPipeline.drainOutbound(ch)).startsWith("HTTP/1.1 200").endsWith("abcdefghij");
+        advance(ch, 5_000);
+        assertThat(ch.isOpen()).as("idle after its response").isFalse();
+    }
+
+    private EmbeddedChannel connection() {
+        return pipeline.channel(HttpPipeline.KeepAlive.idleTimeout(TIMEOUT));
+    }
+
+    /** Moves the loop's clock and runs what became due, the sweep among it. */
+    private static void advance(EmbeddedChannel ch, long millis) {
+        ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        ch.runPendingTasks();
+    }
+}
