@@ -85,6 +85,12 @@ public final class Settings {
                     + "CPU per request), or the JDK's selector.")
             .in(Section.HANDLERS);
 
+    public static final Setting<Accept> ACCEPT = Setting.choice("accept", Accept.class, "herd",
+            "How the loops are told of a pending connection: herd wakes every loop of every handler and they race "
+                    + "for it (the lost races are counted); exclusive wakes one waiting loop per connection "
+                    + "(EPOLLEXCLUSIVE, as nginx; --transport epoll only).")
+            .in(Section.HANDLERS);
+
     public static final Setting<Long> MAX_REQUESTS = Setting.countOrOff("max-requests", "off",
             "Retire a handler (replacement first, then a graceful drain) after this many requests.")
             .in(Section.HANDLERS);
@@ -182,7 +188,7 @@ public final class Settings {
             BIND, BACKLOG, ADMIN,
             HANDLERS, SCALING, MIN_HANDLERS, MAX_HANDLERS, MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE,
             SCALE_INTERVAL, STANDBY,
-            THREADS, TRANSPORT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
+            THREADS, TRANSPORT, ACCEPT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
             MAX_BOOT_FAILURES, HANDLER_JVM_OPTS,
             MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, KEEPALIVE_TIMEOUT, KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
             APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
@@ -195,6 +201,14 @@ public final class Settings {
     /** What handlers speak on the socket: {@code --protocol}. */
     public enum Protocol {
         HTTP, TCP
+    }
+
+    /** How loops learn of a pending connection: {@code --accept}. */
+    public enum Accept {
+        /** Every loop of every handler is woken, and they race for the connection. */
+        HERD,
+        /** One waiting loop is woken per connection (EPOLLEXCLUSIVE). */
+        EXCLUSIVE
     }
 
     /** The event loops' I/O: {@code --transport}. */
@@ -233,6 +247,11 @@ public final class Settings {
     public static void validate(Config config) {
         atMost(config, MIN_HANDLERS, MAX_HANDLERS);
         atMost(config, MIN_SPARE, MAX_SPARE);
+        if (config.get(ACCEPT) == Accept.EXCLUSIVE && config.get(TRANSPORT) != Transport.EPOLL) {
+            throw new IllegalArgumentException("--accept exclusive (" + config.origin(ACCEPT).describe()
+                    + ") needs --transport epoll (" + config.text(TRANSPORT) + ", "
+                    + config.origin(TRANSPORT).describe() + ")");
+        }
         validateApplication(config);
     }
 

@@ -68,6 +68,17 @@ class ConfigTest {
     }
 
     @Test
+    void anExclusiveAcceptNeedsTheEpollTransport() {
+        Config config = Config.builder()
+                .set(Settings.ACCEPT, "exclusive", Origin.COMMAND_LINE)
+                .set(Settings.TRANSPORT, "nio", new Origin.File(Path.of("herd.toml"), 4))
+                .build();
+        assertThatIllegalArgumentException().isThrownBy(() -> Settings.validate(config))
+                .withMessage("--accept exclusive (command line) needs --transport epoll (nio, herd.toml:4)");
+        Settings.validate(Config.builder().set(Settings.ACCEPT, "exclusive").build());
+    }
+
+    @Test
     void anInvalidValueNamesTheOptionAndTheAcceptedForms() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> Config.builder().set(Settings.TIMEOUT, "5"))

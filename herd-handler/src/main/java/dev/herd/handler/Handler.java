@@ -78,7 +78,7 @@ final class Handler {
             throw new IOException("standard input is not a listening socket: start handlers through the spawner");
         }
         socket.configureBlocking(false);
-        return SharedSocket.of(config.get(Settings.TRANSPORT), socket, 0);
+        return SharedSocket.of(config.get(Settings.TRANSPORT), config.get(Settings.ACCEPT), socket, 0);
     }
 
     /**

@@ -148,6 +148,16 @@ public final class AcceptWatch {
 
     /** Stops watching the socket for a while; the level-triggered poll would wake us at once. */
     private void pause(long millis) {
+        if (listener.pausesByLeaving()) {
+            registration.cancel();
+            registration = null;
+            loop.schedule(() -> {
+                if (!stopped) {
+                    register(true);
+                }
+            }, millis, TimeUnit.MILLISECONDS);
+            return;
+        }
         registration.submit(listener.paused());
         loop.schedule(() -> {
             if (!stopped) {

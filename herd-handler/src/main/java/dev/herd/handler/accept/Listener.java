@@ -23,6 +23,14 @@ sealed interface Listener permits NioListener, EpollListener {
     IoOps paused();
 
     /**
+     * Whether pausing means leaving the poll set and registering anew to resume, because the
+     * registration's interest cannot be changed (an exclusive wait).
+     */
+    default boolean pausesByLeaving() {
+        return false;
+    }
+
+    /**
      * Accepts one pending connection: a channel of the loop's transport, not yet registered, or
      * null if there was none (another loop or handler won the race).
      */

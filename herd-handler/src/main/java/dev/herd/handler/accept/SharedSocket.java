@@ -1,5 +1,6 @@
 package dev.herd.handler.accept;
 
+import dev.herd.config.Settings.Accept;
 import dev.herd.config.Settings.Transport;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
@@ -14,19 +15,29 @@ import java.nio.channels.ServerSocketChannel;
  * The listening socket every handler shares, as this handler's event loops use it.
  *
  * @param transport  the loops' I/O ({@code --transport})
+ * @param accept     how loops are told of a pending connection ({@code --accept})
  * @param channel    the JDK's channel over the socket (what the NIO transport polls)
  * @param fd         the socket's descriptor (what the native transport polls)
  * @param unixDomain whether it is a Unix-domain socket rather than TCP
  */
-public record SharedSocket(Transport transport, ServerSocketChannel channel, int fd, boolean unixDomain) {
+public record SharedSocket(Transport transport, Accept accept, ServerSocketChannel channel, int fd,
+                           boolean unixDomain) {
 
     /** The socket over {@code channel}, whose descriptor is {@code fd}; checks that the transport can run here. */
-    public static SharedSocket of(Transport transport, ServerSocketChannel channel, int fd) throws IOException {
+    public static SharedSocket of(Transport transport, Accept accept, ServerSocketChannel channel, int fd)
+            throws IOException {
         if (transport == Transport.EPOLL && !Epoll.isAvailable()) {
             throw new IOException("--transport epoll: Netty's native epoll is not available here ("
                     + Epoll.unavailabilityCause() + "); use --transport nio");
         }
-        return new SharedSocket(transport, channel, fd, channel.getLocalAddress() instanceof UnixDomainSocketAddress);
+        return new SharedSocket(transport, accept, channel, fd,
+                channel.getLocalAddress() instanceof UnixDomainSocketAddress);
+    }
+
+    public SharedSocket {
+        if (accept == Accept.EXCLUSIVE && transport != Transport.EPOLL) {
+            throw new IllegalArgumentException("--accept exclusive needs --transport epoll");
+        }
     }
 
     /** The I/O handlers of the event loops that watch this socket. */
@@ -41,7 +52,7 @@ public record SharedSocket(Transport transport, ServerSocketChannel channel, int
     Listener listener(Runnable onPending) {
         return switch (transport) {
             case NIO -> new NioListener(channel, unixDomain, onPending);
-            case EPOLL -> new EpollListener(fd, unixDomain, onPending);
+            case EPOLL -> new EpollListener(fd, unixDomain, accept == Accept.EXCLUSIVE, onPending);
         };
     }
 }

@@ -1,6 +1,7 @@
 package dev.herd.handler.accept;
 
 import dev.herd.config.Address;
+import dev.herd.config.Settings.Accept;
 import dev.herd.config.Settings.Transport;
 import dev.herd.os.ListeningSocket;
 import dev.herd.scoreboard.Scoreboard;
@@ -16,7 +17,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,13 +31,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two event loops watching one listening socket, on each transport: every connection is accepted
- * by one of them, becomes a channel of that transport served on the loop that won, and is counted
- * on that loop's scoreboard line; a paused or stopped watch leaves connections queued for others.
+ * Two event loops watching one listening socket, on each transport and accept strategy: every
+ * connection is accepted by one of them, becomes a channel of that transport served on the loop
+ * that won, and is counted on that loop's scoreboard line; a paused or stopped watch leaves
+ * connections queued for others, and a paused one takes them once it resumes.
  */
 class AcceptWatchTest {
     private static final int LOOPS = 2;
@@ -48,6 +51,17 @@ class AcceptWatchTest {
     private final Map<Channel, IoEventLoop> accepted = new ConcurrentHashMap<>();
     private MultiThreadIoEventLoopGroup group;
     private InetSocketAddress address;
+    /** Open connections per loop over the pool, as the scoreboard would say. */
+    private volatile double meanOfReadyLoops = 100;
+
+    /** A transport and an accept strategy that go together. */
+    record Way(Transport transport, Accept accept) {
+    }
+
+    static Stream<Way> ways() {
+        return Stream.of(new Way(Transport.NIO, Accept.HERD), new Way(Transport.EPOLL, Accept.HERD),
+                new Way(Transport.EPOLL, Accept.EXCLUSIVE));
+    }
 
     AcceptWatchTest() {
         slot.begin(ProcessHandle.current().pid(), 1, 0);
@@ -65,15 +79,15 @@ class AcceptWatchTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void everyConnectionIsServedByTheLoopThatAcceptedIt(Transport transport) throws Exception {
-        List<AcceptWatch> watches = watching(transport, true);
+    @MethodSource("ways")
+    void everyConnectionIsServedByTheLoopThatAcceptedIt(Way way) throws Exception {
+        List<AcceptWatch> watches = watching(way, true);
 
         for (int i = 0; i < 20; i++) {
             assertThat(greeting()).isEqualTo("hello");
         }
 
-        Class<?> expected = transport == Transport.EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+        Class<?> expected = way.transport() == Transport.EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
         assertThat(accepted).hasSize(20);
         accepted.forEach((channel, loop) -> {
             assertThat(channel).isInstanceOf(expected);
@@ -86,9 +100,9 @@ class AcceptWatchTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void aWatchOnStandbyAcceptsOnlyOnceToldToWatch(Transport transport) throws Exception {
-        List<AcceptWatch> watches = watching(transport, false);
+    @MethodSource("ways")
+    void aWatchOnStandbyAcceptsOnlyOnceToldToWatch(Way way) throws Exception {
+        List<AcceptWatch> watches = watching(way, false);
         try (Socket client = new Socket()) {
             client.connect(address, 5_000);
             client.setSoTimeout(5_000);
@@ -102,9 +116,9 @@ class AcceptWatchTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
-    void connectionsQueuedWhileEveryWatchIsStoppedWaitForTheNextWatcher(Transport transport) throws Exception {
-        List<AcceptWatch> watches = watching(transport, true);
+    @MethodSource("ways")
+    void connectionsQueuedWhileEveryWatchIsStoppedWaitForTheNextWatcher(Way way) throws Exception {
+        List<AcceptWatch> watches = watching(way, true);
         for (AcceptWatch watch : watches) {
             watch.stop().syncUninterruptibly();
         }
@@ -115,7 +129,32 @@ class AcceptWatchTest {
             assertThat(accepted).isEmpty();
 
             // A handler that stops leaves the connection to the next one: nothing queued is lost.
-            newWatch(transport, (IoEventLoop) group.next(), 0).register(true).syncUninterruptibly();
+            newWatch((IoEventLoop) group.next(), 0).register(true).syncUninterruptibly();
+            assertThat(read(client)).isEqualTo("hello");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("ways")
+    void aWatchOverItsFairSharePausesAndTakesConnectionsOnceItResumes(Way way) throws Exception {
+        List<AcceptWatch> watches = watching(way, true);
+        // The first loop holds more than its share; the second one is not watching.
+        watches.getLast().stop().syncUninterruptibly();
+        for (int i = 0; i < 5; i++) {
+            slot.loop(0).connectionOpened();
+        }
+        meanOfReadyLoops = 0;
+        try (Socket client = new Socket()) {
+            client.connect(address, 5_000);
+            client.setSoTimeout(5_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (board.read(0).acceptsDeferred() < 3) {
+                assertThat(System.nanoTime()).as("deferring the pending connection").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            assertThat(accepted).isEmpty();
+
+            meanOfReadyLoops = 100;
             assertThat(read(client)).isEqualTo("hello");
         }
     }
@@ -133,13 +172,13 @@ class AcceptWatchTest {
     }
 
     /** One watch per loop of a new group on a new socket, registered and watching if {@code watch}. */
-    private List<AcceptWatch> watching(Transport transport, boolean watch) throws IOException {
-        SharedSocket socket = socket(transport);
+    private List<AcceptWatch> watching(Way way, boolean watch) throws IOException {
+        SharedSocket socket = socket(way);
         group = new MultiThreadIoEventLoopGroup(LOOPS, socket.ioHandlers());
         List<AcceptWatch> watches = new ArrayList<>();
         int index = 0;
         for (var executor : group) {
-            AcceptWatch acceptWatch = newWatch(transport, (IoEventLoop) executor, index++);
+            AcceptWatch acceptWatch = newWatch((IoEventLoop) executor, index++);
             acceptWatch.register(watch).syncUninterruptibly();
             watches.add(acceptWatch);
         }
@@ -148,28 +187,28 @@ class AcceptWatchTest {
 
     private SharedSocket shared;
 
-    private SharedSocket socket(Transport transport) throws IOException {
-        shared = switch (transport) {
+    private SharedSocket socket(Way way) throws IOException {
+        shared = switch (way.transport()) {
             case NIO -> {
                 ServerSocketChannel channel = ServerSocketChannel.open();
                 resources.add(channel);
                 channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 channel.configureBlocking(false);
                 address = (InetSocketAddress) channel.getLocalAddress();
-                yield new SharedSocket(transport, channel, -1, false);
+                yield new SharedSocket(way.transport(), way.accept(), channel, -1, false);
             }
             case EPOLL -> {
                 ListeningSocket listening = ListeningSocket.bind(new Address.Inet(InetAddress.getLoopbackAddress(), 0), 16);
                 resources.add(listening);
                 address = listening.inetAddress().orElseThrow();
-                yield new SharedSocket(transport, null, listening.fd(), false);
+                yield new SharedSocket(way.transport(), way.accept(), null, listening.fd(), false);
             }
         };
         return shared;
     }
 
     /** A watch on {@code loop} whose connections answer "hello" and close. */
-    private AcceptWatch newWatch(Transport transport, IoEventLoop loop, int index) {
+    private AcceptWatch newWatch(IoEventLoop loop, int index) {
         return new AcceptWatch(shared, loop, slot.loop(index), channel -> {
             accepted.put(channel, loop);
             channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
@@ -180,7 +219,7 @@ class AcceptWatchTest {
                 }
             });
             loop.register(channel);
-        }, () -> 0);
+        }, () -> meanOfReadyLoops);
     }
 
     private String greeting() throws IOException {
