@@ -15,7 +15,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS=${ROUNDS:-5}
 PORT=${PORT:-28470}
-command -v wrk >/dev/null || { echo "wrk is needed: run bench/install-tools.sh" >&2; exit 2; }
+"$root/bench/install-tools.sh" load
 "$root/herd" build
 work="$(mktemp -d /tmp/herd-footprint.XXXXXX)"
 server=''

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Installs, from Debian's packages, the Redis programs that the --protocol tcp tests and
-# bench/redis.sh drive, when they are missing:
-#   bench/install-tools.sh          redis-cli and redis-benchmark (package redis-tools)
+# Installs, from Debian's packages, the programs that tests and benchmarks drive, when they are
+# missing:
+#   bench/install-tools.sh          redis-cli and redis-benchmark (package redis-tools), for the
+#                                   --protocol tcp tests
 #   bench/install-tools.sh server   and redis-server (package redis-server), for bench/redis.sh
+#   bench/install-tools.sh load     wrk (package wrk), for bench/accept.sh and bench/footprint.sh
 # Exit 0: everything asked for is there. Exit 3: missing, and this is not root (or has no apt-get):
 # the message says what to install.
 set -euo pipefail
 
 missing=()
-if ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
+if [ "${1:-}" = load ]; then
+    command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+elif ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
     missing+=(redis-tools)
 fi
 if [ "${1:-}" = server ] && ! command -v redis-server >/dev/null 2>&1; then
