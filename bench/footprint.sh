@@ -11,6 +11,7 @@
 # handler when idle, and again after a short keep-alive and connection-per-request load (wrk, 3 s
 # each, 127.0.0.1 only). Prints the medians and ranges over the rounds.
 set -euo pipefail
+trap 'echo "footprint.sh: failed at line $LINENO" >&2' ERR
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS=${ROUNDS:-5}
