@@ -21,8 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every handler's loops watch the shared socket; all handlers get a share of new connections, on
- * each transport and accept strategy (with herd's, loops woken for a connection another took
- * count a lost race).
+ * each transport and accept strategy (loops that find the connection taken count a lost race).
  */
 class ParallelAcceptTest {
     private static final int REQUESTS = 600;
@@ -75,7 +74,10 @@ class ParallelAcceptTest {
                 lost += h.path("accepts_lost").asLong();
             }
             assertThat(won).isEqualTo(REQUESTS);
-            if (accept.equals("herd")) {
+            // Every loop's selector is told of each connection, so with 6 loops and 16 clients some
+            // find it taken. Epoll checks again that the socket is readable before it reports it,
+            // so on epoll a loop woken late may not even see the connection: no count to expect.
+            if (transport.equals("nio")) {
                 assertThat(lost).as("lost races: loops woken for a connection another loop took").isPositive();
             }
             assertThat(herd.unexpectedProblems()).isEmpty();
