@@ -1,5 +1,6 @@
 package dev.herd.api;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -23,4 +24,13 @@ public non-sealed interface AsyncHttpApp extends App {
      * exceptionally, or an exception thrown here, answers 500.
      */
     CompletionStage<Response> handle(Request request) throws Exception;
+
+    /**
+     * Requests of this application's own that herd sends it, in each warm-up round of a new handler,
+     * before the handler accepts clients ({@link WarmupRequest}); none by default: herd then warms
+     * only its own path.
+     */
+    default List<WarmupRequest> warmup() {
+        return List.of();
+    }
 }

@@ -1,5 +1,7 @@
 package dev.herd.api;
 
+import java.util.List;
+
 /**
  * An HTTP application: one request in, one response out.
  *
@@ -29,5 +31,14 @@ public non-sealed interface HttpApp extends App {
     /** Where {@link #handle} runs; {@link Dispatch#VIRTUAL_THREAD} unless overridden. */
     default Dispatch dispatch() {
         return Dispatch.VIRTUAL_THREAD;
+    }
+
+    /**
+     * Requests of this application's own that herd sends it, in each warm-up round of a new handler,
+     * before the handler accepts clients ({@link WarmupRequest}); none by default: herd then warms
+     * only its own path.
+     */
+    default List<WarmupRequest> warmup() {
+        return List.of();
     }
 }

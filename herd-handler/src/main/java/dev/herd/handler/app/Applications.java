@@ -1,7 +1,12 @@
 package dev.herd.handler.app;
 
 import dev.herd.api.App;
+import dev.herd.api.AsyncHttpApp;
+import dev.herd.api.AsyncTcpApp;
 import dev.herd.api.HandlerContext;
+import dev.herd.api.HttpApp;
+import dev.herd.api.TcpApp;
+import dev.herd.api.WarmupRequest;
 import dev.herd.handler.demo.DemoApp;
 
 import java.lang.reflect.Constructor;
@@ -79,6 +84,32 @@ public final class Applications {
             app.start(context);
         } catch (Exception | LinkageError e) {
             throw new BootFailure("application " + app.getClass().getName() + ": its start hook failed: " + e, e);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * The requests the application asks to be warmed with ({@link dev.herd.api.WarmupRequest});
+     * none for a TCP application. A failure is a boot failure: the application's own code is broken.
+     */
+    public static List<WarmupRequest> warmup(App app, ClassLoader loader) throws BootFailure {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            List<WarmupRequest> requests = switch (app) {
+                case HttpApp http -> http.warmup();
+                case AsyncHttpApp async -> async.warmup();
+                case TcpApp tcp -> List.of();
+                case AsyncTcpApp tcp -> List.of();
+            };
+            if (requests == null || requests.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new BootFailure("application " + app.getClass().getName()
+                        + ": warmup() returned null or a null request; return List.of() for none");
+            }
+            return List.copyOf(requests);
+        } catch (RuntimeException | LinkageError e) {
+            throw new BootFailure("application " + app.getClass().getName() + ": warmup() failed: " + e, e);
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }

@@ -2,6 +2,7 @@ package dev.herd.handler.app;
 
 import dev.herd.api.App;
 import dev.herd.api.HandlerContext;
+import dev.herd.api.WarmupRequest;
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
 import dev.herd.config.StaticMount;
@@ -11,6 +12,7 @@ import dev.herd.handler.jdk.JdkProgram;
 import dev.herd.handler.tcp.TcpPipeline;
 
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,8 +24,10 @@ import java.util.Optional;
  * @param tcp    the TCP application's pipeline under {@code --protocol tcp}, else null
  * @param loader the application's class loader (herd's own for the built-in applications)
  * @param app    the HTTP application with lifecycle hooks, if there is one
+ * @param warmup the application's own warm-up requests (none unless it asks)
  */
-public record Served(HttpService http, TcpPipeline tcp, ClassLoader loader, Optional<App> app) {
+public record Served(HttpService http, TcpPipeline tcp, ClassLoader loader, Optional<App> app,
+                     List<WarmupRequest> warmup) {
     /**
      * Loads, creates and starts what {@code config} names. Every failure is a {@link BootFailure}
      * whose message is the one line that says what is wrong.
@@ -31,7 +35,7 @@ public record Served(HttpService http, TcpPipeline tcp, ClassLoader loader, Opti
     public static Served boot(Config config, HandlerContext context, SocketAddress listening) throws BootFailure {
         if (config.get(Settings.PROTOCOL) == Settings.Protocol.TCP) {
             TcpPipeline tcp = TcpPipeline.boot(config, context);
-            return new Served(null, tcp, tcp.loader(), Optional.empty());
+            return new Served(null, tcp, tcp.loader(), Optional.empty(), List.of());
         }
         Served application = config.get(Settings.MAIN).isPresent()
                 ? program(config, context, listening) : application(config, context);
@@ -49,8 +53,8 @@ public record Served(HttpService http, TcpPipeline tcp, ClassLoader loader, Opti
         } catch (IllegalArgumentException e) {
             throw new BootFailure(e.getMessage());
         }
-        return application == null ? new Served(http, null, Served.class.getClassLoader(), Optional.empty())
-                : new Served(http, null, application.loader(), application.app());
+        return application == null ? new Served(http, null, Served.class.getClassLoader(), Optional.empty(), List.of())
+                : new Served(http, null, application.loader(), application.app(), application.warmup());
     }
 
     /** The unmodified JDK HttpServer program of {@code --main}, started: it has created and started its server. */
@@ -59,7 +63,7 @@ public record Served(HttpService http, TcpPipeline tcp, ClassLoader loader, Opti
         ClassLoader loader = AppClassLoader.of(config.get(Settings.CLASSPATH));
         try {
             HttpService http = JdkProgram.start(loader, mainClass, context.args(), listening, context);
-            return new Served(http, null, loader, Optional.empty());
+            return new Served(http, null, loader, Optional.empty(), List.of());
         } catch (JdkProgram.BootException e) {
             throw new BootFailure(e.getMessage(), saidInTheLine(e) ? null : e.getCause());
         }
@@ -82,8 +86,9 @@ public record Served(HttpService http, TcpPipeline tcp, ClassLoader loader, Opti
         ClassLoader loader = loaded.loader();
         // The form is checked before the start hook runs: a TCP application under HTTP opens nothing.
         HttpService http = ApiHttpService.of(app, loader);
+        List<WarmupRequest> warmup = Applications.warmup(app, loader);
         Applications.start(app, context, loader);
-        return new Served(http, null, loader, Optional.of(app));
+        return new Served(http, null, loader, Optional.of(app), warmup);
     }
 
     /** Runs the application's stop hook: the handler drains. A failure is logged, not thrown. */

@@ -3,8 +3,10 @@ package dev.herd.handler.demo;
 import dev.herd.api.AsyncHttpApp;
 import dev.herd.api.Request;
 import dev.herd.api.Response;
+import dev.herd.api.WarmupRequest;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +26,13 @@ public final class DemoApp implements AsyncHttpApp {
 
     private static final Response HELLO = Response.text("Hello, World!");
     private static final Response NOT_FOUND = Response.text(404, "Not Found\n");
+
+    /** What load tests ask of the demo, so that a new handler has compiled it before they come. */
+    @Override
+    public List<WarmupRequest> warmup() {
+        return List.of(WarmupRequest.get("/"), WarmupRequest.get("/whoami"),
+                WarmupRequest.post("/echo", "text/plain", "warm"));
+    }
 
     @Override
     public CompletionStage<Response> handle(Request request) {
