@@ -40,7 +40,7 @@ public final class HandlerSettings {
     public static final List<Setting<?>> FORWARDED = List.of(Settings.TRANSPORT, Settings.ACCEPT, Settings.MAX_BODY,
             Settings.MAX_INITIAL_LINE, Settings.MAX_HEADER_SIZE, Settings.KEEPALIVE_TIMEOUT,
             Settings.KEEPALIVE_REQUESTS, Settings.MAX_CONNECTION_AGE,
-            Settings.GRACEFUL_TIMEOUT, Settings.APP, Settings.CLASSPATH, Settings.MAIN, Settings.STATIC,
+            Settings.GRACEFUL_TIMEOUT, Settings.WARMUP, Settings.WARMUP_TIME, Settings.APP, Settings.CLASSPATH, Settings.MAIN, Settings.STATIC,
             Settings.STATIC_INDEX, Settings.STATIC_LISTING, Settings.PROTOCOL);
 
     public static final List<Setting<?>> ALL = Stream.concat(

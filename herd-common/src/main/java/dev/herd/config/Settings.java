@@ -122,6 +122,19 @@ public final class Settings {
                     + "doubles the delay before the next spawn (100 ms, 200 ms, ... up to 10 s).")
             .in(Section.HANDLERS);
 
+    public static final Setting<Long> WARMUP = Setting.countOrOff("warmup", "200",
+            "Rounds of JIT warm-up a new handler serves before it joins the accept race (after a start, respawn, "
+                    + "recycle, scale-up or reload), over private loopback connections through its own event loops "
+                    + "and pipeline: each round is 5 requests to herd's own application, plus the requests the "
+                    + "application lists in its warmup() hook (herd never invents requests for it). off: a new "
+                    + "handler accepts at once, cold.")
+            .in(Section.HANDLERS);
+
+    public static final Setting<Duration> WARMUP_TIME = Setting.duration("warmup-time", "2s",
+            "The most a warm-up may take: a handler whose rounds are not done by then joins the accept race as "
+                    + "it is (on busy cores the pool needs it more than it needs it warm).")
+            .in(Section.HANDLERS);
+
     public static final Setting<String> HANDLER_JVM_OPTS = Setting.text("handler-jvm-opts", "OPTS",
             "-Xms16m -Xmx64m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData"
                     + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
@@ -189,7 +202,7 @@ public final class Settings {
             HANDLERS, SCALING, MIN_HANDLERS, MAX_HANDLERS, MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE,
             SCALE_INTERVAL, STANDBY,
             THREADS, TRANSPORT, ACCEPT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
-            MAX_BOOT_FAILURES, HANDLER_JVM_OPTS,
+            MAX_BOOT_FAILURES, WARMUP, WARMUP_TIME, HANDLER_JVM_OPTS,
             MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, KEEPALIVE_TIMEOUT, KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
             APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
 

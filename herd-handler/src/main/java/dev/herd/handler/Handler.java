@@ -9,9 +9,10 @@ import dev.herd.api.HandlerContext;
 import dev.herd.handler.app.Served;
 import dev.herd.handler.busy.BusyMeter;
 import dev.herd.handler.busy.BusyTime;
-import dev.herd.handler.http.ClassWarmup;
 import dev.herd.handler.http.HttpPipeline;
 import dev.herd.handler.http.ServingLoop;
+import dev.herd.handler.warmup.ClassWarmup;
+import dev.herd.handler.warmup.Warmup;
 import dev.herd.os.ExitCode;
 import dev.herd.os.Posix;
 import dev.herd.scoreboard.Scoreboard;
@@ -19,7 +20,6 @@ import dev.herd.scoreboard.SlotState;
 import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
 import java.io.IOException;
@@ -117,14 +117,15 @@ final class Handler {
         if (pipeline != null) {
             ClassWarmup.run(pipeline, context);
         }
+        List<IoEventLoop> loops = new ArrayList<>();
+        group.forEach(executor -> loops.add((IoEventLoop) executor));
         long heartbeat = config.get(HandlerSettings.HEARTBEAT).toNanos();
         boolean standby = config.get(HandlerSettings.STANDBY);
         handler.activated.set(!standby);
 
         int index = 0;
         List<io.netty.util.concurrent.Future<?>> registrations = new ArrayList<>();
-        for (EventExecutor executor : group) {
-            IoEventLoop loop = (IoEventLoop) executor;
+        for (IoEventLoop loop : loops) {
             Scoreboard.LoopWriter counters = slot.loop(index++);
             BusyTime busy = meter.of(loop);
             ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining, busy,
@@ -137,10 +138,18 @@ final class Handler {
                     accepted -> handler.serve(accepted, loop, serving, pipeline),
                     scoreboard::meanConnectionsPerReadyLoop);
             handler.accepts.add(accept);
-            registrations.add(accept.register(!standby));
+            // Registered paused: the loops join the accept race once warm.
+            registrations.add(accept.register(false));
         }
         for (var registration : registrations) {
             registration.syncUninterruptibly();
+        }
+        long rounds = config.get(Settings.WARMUP);
+        if (pipeline != null && rounds > 0) {
+            warmUp(loops, socket, context, pipeline, served, (int) rounds, config.get(Settings.WARMUP_TIME), meter, slot);
+        }
+        if (!standby) {
+            handler.accepts.forEach(AcceptWatch::watch);
         }
         if (standby) {
             slot.state(SlotState.STANDBY);
@@ -152,6 +161,29 @@ final class Handler {
                     + " event loops watching the shared socket" + bootTime(config));
         }
         return handler;
+    }
+
+    /**
+     * Runs the warm-up ({@link Warmup}) on the loops, then starts their busy time again: the
+     * warm-up kept them busy, and that must not look like load to the spawner's scaling.
+     */
+    private static void warmUp(List<IoEventLoop> loops, SharedSocket socket, HandlerContext context,
+                               HttpPipeline pipeline, Served served, int rounds, Duration limit,
+                               BusyMeter meter, Scoreboard.SlotWriter slot) {
+        Warmup.Outcome warm = Warmup.run(loops, socket, context, pipeline, served.warmup(), rounds, limit);
+        // Cut short is what busy cores do to a warm-up, not a fault; a failed request is one.
+        LOG.log(warm.failed() > 0 ? System.Logger.Level.WARNING : System.Logger.Level.INFO, warm.describe());
+        List<io.netty.util.concurrent.Future<?>> restarts = new ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            BusyTime busy = meter.of(loops.get(i));
+            Scoreboard.LoopWriter counters = slot.loop(i);
+            restarts.add(loops.get(i).submit(() -> {
+                long now = System.nanoTime();
+                busy.restart(now);
+                counters.stamp(now, busy.busyNanos(now));
+            }));
+        }
+        restarts.forEach(io.netty.util.concurrent.Future::syncUninterruptibly);
     }
 
     /** How long the boot took since the spawner started this process, for the ready line. */

@@ -20,6 +20,8 @@ public final class BusyTime {
     private boolean started;
     private long waited;
     private long reported;
+    /** The blocking calls' time already counted when the count {@link #restart}ed. */
+    private long offloadedBefore;
     // Blocking calls, from their own threads, under this object's lock: how many run now, the sum
     // of their start times, and the whole running time of those that ended. At t they add up to
     // done + running × t − starts, whatever order the threads reported in (the product and the
@@ -38,6 +40,21 @@ public final class BusyTime {
         started = true;
     }
 
+    /**
+     * On the loop: counting starts again from now, as if the loop had just started. The next
+     * stamp is lower than the last, which readers take as a new series: the handler's warm-up is
+     * not its clients' work and must not look like load.
+     */
+    public void restart(long nowNanos) {
+        synchronized (this) {
+            offloadedBefore = done + running * nowNanos - starts;
+        }
+        startedAt = nowNanos;
+        started = true;
+        waited = 0;
+        reported = 0;
+    }
+
     /** On the loop: it waited this long for I/O (in the selector). */
     public void waited(long nanos) {
         waited += nanos;
@@ -54,7 +71,7 @@ public final class BusyTime {
         }
         long offloaded;
         synchronized (this) {
-            offloaded = done + running * nowNanos - starts;
+            offloaded = done + running * nowNanos - starts - offloadedBefore;
         }
         reported = Math.max(reported, nowNanos - startedAt - waited + offloaded);
         return reported;

@@ -32,6 +32,23 @@ class BusyTimeTest {
     }
 
     @Test
+    void aRestartCountsFromThenOnLeavingOutWhatCameBefore() {
+        busy.start(0);
+        busy.waited(100);
+        at(200);
+        long call = busy.offloadStarted();
+        assertThat(busy.busyNanos(1_000)).isEqualTo(1_700);
+
+        busy.restart(1_000);
+        busy.waited(300);
+        // Since the restart: 700 of the loop's own, and the call still running since then, 1000.
+        assertThat(busy.busyNanos(2_000)).isEqualTo(1_700);
+        at(2_500);
+        busy.offloadEnded(call);
+        assertThat(busy.busyNanos(3_000)).isEqualTo(1_700 + 1_000 + 500);
+    }
+
+    @Test
     void aBlockingCallCountsFromItsStartStampAfterStamp() {
         busy.start(0);
         at(200);

@@ -1,16 +1,12 @@
-package dev.herd.handler.http;
+package dev.herd.handler.warmup;
 
-import dev.herd.api.Dispatch;
 import dev.herd.api.HandlerContext;
-import dev.herd.api.HttpApp;
-import dev.herd.api.Response;
 import dev.herd.handler.Drain;
-import dev.herd.handler.app.ApiHttpService;
-import dev.herd.handler.app.BootFailure;
 import dev.herd.handler.busy.BusyTime;
+import dev.herd.handler.http.HttpPipeline;
+import dev.herd.handler.http.ServingLoop;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.time.MonotonicClock;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -29,28 +25,15 @@ import java.util.List;
  * later request on that handler would fail too.
  */
 public final class ClassWarmup {
-    private static final List<String> REQUESTS = List.of(
-            "GET /warm?a=1&b=%20 HTTP/1.1\r\nHost: herd\r\n\r\n",
-            "HEAD /warm HTTP/1.1\r\nHost: herd\r\n\r\n",
-            "POST /warm HTTP/1.1\r\nHost: herd\r\nContent-Length: 4\r\n\r\nwarm",
-            "POST /warm HTTP/1.1\r\nHost: herd\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwarm\r\n0\r\n\r\n",
-            "GET /warm HTTP/1.0\r\n\r\n",
-            "BAD\r\n\r\n");
+    private static final List<String> REQUESTS = java.util.stream.Stream.concat(WarmApp.KEPT.stream(),
+            java.util.stream.Stream.of(WarmApp.CLOSING, "GET /warm HTTP/1.0\r\n\r\n", "BAD\r\n\r\n")).toList();
 
     private ClassWarmup() {
     }
 
     /** Serves the warm-up requests; what the pipeline does with them stays inside this method. */
     public static void run(HttpPipeline production, HandlerContext context) {
-        HttpApp warm = new WarmApp();
-        HttpService service;
-        try {
-            service = ApiHttpService.of(warm, ClassWarmup.class.getClassLoader());
-        } catch (BootFailure e) {
-            throw new IllegalStateException(e);
-        }
-        HttpPipeline pipeline = new HttpPipeline(service, production.maxInitialLine(), production.maxHeaderSize(),
-                production.maxBody(), production.keepAlive());
+        HttpPipeline pipeline = WarmApp.pipelineLike(production);
         Scoreboard board = Scoreboard.create(1, 1);
         try {
             Scoreboard.SlotWriter slot = board.writer(0, 1);
@@ -69,26 +52,6 @@ public final class ClassWarmup {
             }
         } finally {
             board.close();
-        }
-    }
-
-    /** Reads what an application reads, answers what it answers. */
-    private static final class WarmApp implements HttpApp {
-        private static final Response OK = Response.text("warm");
-
-        @Override
-        public Response handle(dev.herd.api.Request request) {
-            request.query("a");
-            request.headers().forEach(field -> { });
-            request.header("Host");
-            ByteBuf ignored = Unpooled.wrappedBuffer(request.body());
-            ignored.release();
-            return OK.withHeader("X-Warm", request.path());
-        }
-
-        @Override
-        public Dispatch dispatch() {
-            return Dispatch.EVENT_LOOP;
         }
     }
 }
