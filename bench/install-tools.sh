@@ -5,6 +5,7 @@
 #                                   --protocol tcp tests
 #   bench/install-tools.sh server   and redis-server (package redis-server), for bench/redis.sh
 #   bench/install-tools.sh load     wrk (package wrk), for bench/accept.sh and bench/footprint.sh
+#   bench/install-tools.sh nginx    nginx (nginx-light where Debian still has it), for bench/pause.sh
 # Exit 0: everything asked for is there. Exit 3: missing, and this is not root (or has no apt-get):
 # the message says what to install.
 set -euo pipefail
@@ -12,6 +13,8 @@ set -euo pipefail
 missing=()
 if [ "${1:-}" = load ]; then
     command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+elif [ "${1:-}" = nginx ]; then
+    command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 elif ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
     missing+=(redis-tools)
 fi
@@ -38,4 +41,7 @@ fi
 echo "install-tools: installing ${missing[*]} (apt-get)" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
+if [[ " ${missing[*]} " == *" nginx "* ]] && apt-cache show nginx-light >/dev/null 2>&1; then
+    missing=("${missing[@]/#nginx/nginx-light}")
+fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 public final class ColdStart {
     static final Duration SETTLE = Duration.ofSeconds(5);
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** The width of the cold run's timeline buckets. */
+    static final Duration TIMELINE = Duration.ofMillis(100);
 
     public static void main(String[] args) throws Exception {
         String herd = args[0];
@@ -59,11 +61,12 @@ public final class ColdStart {
             try {
                 InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
                 awaitReady(new InetSocketAddress(InetAddress.getLoopbackAddress(), admin), handlers, server);
-                OpenLoop.Summary first = OpenLoop.Summary.of(OpenLoop.run(address, "/", rate, length, TIMEOUT));
+                List<OpenLoop.Done> firstRun = OpenLoop.run(address, "/", rate, length, TIMEOUT);
+                OpenLoop.Summary first = OpenLoop.Summary.of(firstRun);
                 StepLoad.pause(SETTLE);
                 OpenLoop.Summary later = OpenLoop.Summary.of(OpenLoop.run(address, "/", rate, length, TIMEOUT));
-                System.out.printf("round %d: first %d s: %s%n         later:     %s%n", round, length.toSeconds(),
-                        first, later);
+                System.out.printf("round %d: first %d s: %s%n         worst ms per %d ms: %s%n         later:     %s%n",
+                        round, length.toSeconds(), first, TIMELINE.toMillis(), OpenLoop.timeline(firstRun, TIMELINE), later);
                 cold.add(first);
                 warm.add(later);
             } finally {

@@ -1,6 +1,7 @@
 package dev.herd.bench;
 
 import dev.herd.testkit.HttpProbe;
+import dev.herd.testkit.KeepAliveConnection;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -77,8 +78,77 @@ final class OpenLoop {
         for (Thread t : threads) {
             t.join();
         }
+        return inScheduleOrder(done);
+    }
+
+    /**
+     * The same schedule over {@code connections} persistent connections, as a proxy's upstream
+     * pool sends it: request {@code i} goes on connection {@code i % connections}, each connection
+     * sends its requests one after the other, and a request that finds its connection still busy
+     * waits, which counts in its latency (from its scheduled start). A connection held by a stalled
+     * server process makes its requests wait; the others go on. Requests still running
+     * {@code timeout} after the schedule ended are interrupted and count as failed.
+     */
+    static List<Done> runKeepAlive(SocketAddress address, String target, int perSecond, Duration length,
+                                   Duration timeout, int connections) throws InterruptedException {
+        ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
+        long period = 1_000_000_000L / perSecond;
+        int count = (int) (length.toNanos() / period);
+        long origin = System.nanoTime();
+        List<Thread> threads = new ArrayList<>(connections);
+        for (int c = 0; c < connections; c++) {
+            int first = c;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (KeepAliveConnection connection = new KeepAliveConnection(address)) {
+                    for (int i = first; i < count; i += connections) {
+                        long scheduled = (long) i * period;
+                        for (long wait; (wait = origin + scheduled - System.nanoTime()) > 0; ) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        boolean ok;
+                        try {
+                            ok = !Thread.currentThread().isInterrupted() && connection.get(target).status() == 200;
+                        } catch (IOException e) {
+                            ok = false;
+                        }
+                        done.add(new Done(scheduled, System.nanoTime() - origin - scheduled, ok));
+                    }
+                }
+            }));
+        }
+        long deadline = origin + length.toNanos() + timeout.toNanos();
+        for (Thread t : threads) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                t.interrupt(); // closes its connection: the request in flight fails, the rest fail at once
+                t.join();
+            }
+        }
+        return inScheduleOrder(done);
+    }
+
+    private static List<Done> inScheduleOrder(ConcurrentLinkedQueue<Done> done) {
         Done[] all = done.toArray(Done[]::new);
         Arrays.sort(all, (a, b) -> Long.compare(a.scheduledNanos(), b.scheduledNanos()));
         return List.of(all);
+    }
+
+    /**
+     * The worst latency of the requests scheduled in each {@code bucket} of the load, in ms, as
+     * "12 3.4 0.9 ..." from the start: where in the run a stall was, and how long it lasted.
+     */
+    static String timeline(List<Done> done, Duration bucket) {
+        long width = bucket.toNanos();
+        int buckets = done.isEmpty() ? 0 : (int) (done.getLast().scheduledNanos() / width) + 1;
+        double[] worst = new double[buckets];
+        for (Done d : done) {
+            int i = (int) (d.scheduledNanos() / width);
+            worst[i] = Math.max(worst[i], d.latencyNanos() / 1e6);
+        }
+        StringBuilder line = new StringBuilder();
+        for (double w : worst) {
+            line.append(line.isEmpty() ? "" : " ").append(w >= 10 ? String.format("%.0f", w) : String.format("%.1f", w));
+        }
+        return line.toString();
     }
 }
