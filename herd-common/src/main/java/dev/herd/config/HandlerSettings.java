@@ -37,7 +37,8 @@ public final class HandlerSettings {
                     + "says how long its boot took.", Long::parseLong);
 
     /** Settings of {@code herd serve} that a handler needs as well. */
-    public static final List<Setting<?>> FORWARDED = List.of(Settings.TRANSPORT, Settings.ACCEPT, Settings.MAX_BODY,
+    public static final List<Setting<?>> FORWARDED = List.of(Settings.TRANSPORT, Settings.ACCEPT, Settings.CPU_AFFINITY,
+            Settings.MAX_BODY,
             Settings.MAX_INITIAL_LINE, Settings.MAX_HEADER_SIZE, Settings.KEEPALIVE_TIMEOUT,
             Settings.KEEPALIVE_REQUESTS, Settings.MAX_CONNECTION_AGE,
             Settings.GRACEFUL_TIMEOUT, Settings.WARMUP, Settings.WARMUP_TIME, Settings.APP, Settings.CLASSPATH, Settings.MAIN, Settings.STATIC,

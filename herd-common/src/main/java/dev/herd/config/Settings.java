@@ -91,6 +91,13 @@ public final class Settings {
                     + "(EPOLLEXCLUSIVE, as nginx; --transport epoll only).")
             .in(Section.HANDLERS);
 
+    public static final Setting<CpuAffinity> CPU_AFFINITY = Setting.choice("cpu-affinity", CpuAffinity.class, "off",
+            "Pin each event loop to a CPU: auto spreads the loops of the pool over the CPUs herd may use (its "
+                    + "affinity mask, as taskset or a cgroup set it), handler slot by slot, as nginx's "
+                    + "worker_cpu_affinity auto; off leaves placement to the kernel. Only the loop threads are "
+                    + "pinned; GC and JIT threads run anywhere.")
+            .in(Section.HANDLERS);
+
     public static final Setting<Long> MAX_REQUESTS = Setting.countOrOff("max-requests", "off",
             "Retire a handler (replacement first, then a graceful drain) after this many requests.")
             .in(Section.HANDLERS);
@@ -201,7 +208,7 @@ public final class Settings {
             BIND, BACKLOG, ADMIN,
             HANDLERS, SCALING, MIN_HANDLERS, MAX_HANDLERS, MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE,
             SCALE_INTERVAL, STANDBY,
-            THREADS, TRANSPORT, ACCEPT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
+            THREADS, TRANSPORT, ACCEPT, CPU_AFFINITY, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
             MAX_BOOT_FAILURES, WARMUP, WARMUP_TIME, HANDLER_JVM_OPTS,
             MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, KEEPALIVE_TIMEOUT, KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
             APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
@@ -222,6 +229,14 @@ public final class Settings {
         HERD,
         /** One waiting loop is woken per connection (EPOLLEXCLUSIVE). */
         EXCLUSIVE
+    }
+
+    /** Where the event loops run: {@code --cpu-affinity}. */
+    public enum CpuAffinity {
+        /** Wherever the kernel schedules them. */
+        OFF,
+        /** Loop j of handler slot s on allowed CPU number (s × loops + j) mod CPUs. */
+        AUTO
     }
 
     /** The event loops' I/O: {@code --transport}. */

@@ -77,6 +77,14 @@ public final class Posix {
         static final MethodHandle GETSOCKNAME = function("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     }
 
+    /** CPU affinity ({@code --cpu-affinity}). */
+    private static final class Cpus {
+        static final MethodHandle SCHED_GETAFFINITY = function("sched_getaffinity", JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+        static final MethodHandle SCHED_SETAFFINITY = function("sched_setaffinity", JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+        /** A {@code cpu_set_t}: 1024 CPUs, as glibc's. */
+        static final long SET_BYTES = 128;
+    }
+
     /** Descriptors. */
     private static final class Descriptors {
         static final MethodHandle CLOSE = function("close", JAVA_INT, JAVA_INT);
@@ -254,5 +262,33 @@ public final class Posix {
                 (s, a) -> (int) Memory.MEMFD_CREATE.invokeExact(s, a.allocateFrom(name), MFD_CLOEXEC));
         call("ftruncate", (s, a) -> (int) Memory.FTRUNCATE.invokeExact(s, fd, size));
         return fd;
+    }
+
+    /** The CPUs the calling thread may run on (its affinity mask; a new thread inherits its creator's), ascending. */
+    public static int[] allowedCpus() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment set = arena.allocate(Cpus.SET_BYTES, 8);
+            call("sched_getaffinity", (s, a) -> (int) Cpus.SCHED_GETAFFINITY.invokeExact(s, 0, Cpus.SET_BYTES, set));
+            int[] cpus = new int[(int) Cpus.SET_BYTES * 8];
+            int n = 0;
+            for (int cpu = 0; cpu < cpus.length; cpu++) {
+                if ((set.get(JAVA_LONG, (cpu / 64) * 8L) >>> (cpu % 64) & 1) != 0) {
+                    cpus[n++] = cpu;
+                }
+            }
+            return java.util.Arrays.copyOf(cpus, n);
+        }
+    }
+
+    /** Binds the calling thread to one CPU (the rest of the process keeps its own mask). */
+    public static void pinThisThread(int cpu) {
+        if (cpu < 0 || cpu >= Cpus.SET_BYTES * 8) {
+            throw new IllegalArgumentException("no CPU " + cpu + " in a cpu_set_t");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment set = arena.allocate(Cpus.SET_BYTES, 8);
+            set.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
+            call("sched_setaffinity", (s, a) -> (int) Cpus.SCHED_SETAFFINITY.invokeExact(s, 0, Cpus.SET_BYTES, set));
+        }
     }
 }

@@ -119,6 +119,10 @@ final class Handler {
         }
         List<IoEventLoop> loops = new ArrayList<>();
         group.forEach(executor -> loops.add((IoEventLoop) executor));
+        String placement = "";
+        if (config.get(Settings.CPU_AFFINITY) == Settings.CpuAffinity.AUTO) {
+            placement = ", on " + CpuPinning.describe(CpuPinning.pin(loops, slotIndex));
+        }
         long heartbeat = config.get(HandlerSettings.HEARTBEAT).toNanos();
         boolean standby = config.get(HandlerSettings.STANDBY);
         handler.activated.set(!standby);
@@ -154,11 +158,11 @@ final class Handler {
         if (standby) {
             slot.state(SlotState.STANDBY);
             LOG.log(System.Logger.Level.INFO, "on standby: generation " + generation + ", " + threads
-                    + " event loops ready to watch the shared socket" + bootTime(config));
+                    + " event loops ready to watch the shared socket" + placement + bootTime(config));
         } else {
             slot.state(SlotState.READY);
             LOG.log(System.Logger.Level.INFO, "ready: generation " + generation + ", " + threads
-                    + " event loops watching the shared socket" + bootTime(config));
+                    + " event loops watching the shared socket" + placement + bootTime(config));
         }
         return handler;
     }
