@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -35,9 +36,9 @@ class CpuAffinityTest {
                 }
                 assertThat(cpusOf(Path.of("/proc", String.valueOf(pid), "status")))
                         .as("the other threads of slot %d", slot).isEqualTo(cpusOf(Path.of("/proc/self/status")));
-                assertThat(herd.output()).contains("[handler " + slot + " " + pid + "] ready: generation 1, 2 event loops"
-                        + " watching the shared socket, on CPUs " + allowed[slot * 2 % allowed.length] + ", "
-                        + allowed[(slot * 2 + 1) % allowed.length]);
+                assertThat(herd.awaitLine("[handler " + slot + " " + pid + "] ready: ", Duration.ofSeconds(10)))
+                        .contains("ready: generation 1, 2 event loops watching the shared socket, on CPUs "
+                                + allowed[slot * 2 % allowed.length] + ", " + allowed[(slot * 2 + 1) % allowed.length] + ", ");
             }
             assertThat(herd.get("/").status()).isEqualTo(200);
             assertThat(herd.unexpectedProblems()).isEmpty();
@@ -49,7 +50,7 @@ class CpuAffinityTest {
         try (HerdProcess herd = HerdProcess.serve("cpu-affinity-off", "--handlers", "1", "--warmup", "off")) {
             long pid = HerdProcess.readyPids(herd.awaitReady(1).status()).getFirst();
             assertThat(cpusOfThread(pid, "loop-0")).isEqualTo(cpusOf(Path.of("/proc/self/status")));
-            assertThat(herd.output()).doesNotContain(", on CPU");
+            assertThat(herd.awaitLine("[handler 0 " + pid + "] ready: ", Duration.ofSeconds(10))).doesNotContain(", on CPU");
         }
     }
 

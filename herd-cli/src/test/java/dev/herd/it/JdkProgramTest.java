@@ -41,7 +41,7 @@ class JdkProgramTest {
             HttpResponse<byte[]> streamed = send(herd, HttpRequest.newBuilder(uri(herd, "/stream?chunks=5")));
             assertThat(streamed.headers().firstValue("transfer-encoding")).as("flushed as it goes").hasValue("chunked");
             assertThat(send(herd, HttpRequest.newBuilder(uri(herd, "/empty"))).statusCode()).isEqualTo(204);
-            assertThat(herd.output()).contains("herd serves it on its own socket");
+            herd.awaitLine("herd serves it on its own socket", Duration.ofSeconds(10));
             assertBothHandlersServed(herd);
             assertThat(herd.unexpectedProblems()).isEmpty();
         }

@@ -2,7 +2,6 @@ package dev.herd.it;
 
 import dev.herd.os.Posix;
 import dev.herd.os.Signal;
-import dev.herd.testkit.Await;
 import dev.herd.testkit.HerdProcess;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +28,7 @@ class WarmupTest {
             assertWarmedBeforeReady(herd, first);
 
             // Killed once the spawner counts it as booted, or the kill would be a failed boot.
-            Await.until("the spawner's ready line for " + first, Duration.ofSeconds(10),
-                    () -> herd.output().contains("(pid " + first + ", generation 1) ready"));
+            herd.awaitLine("(pid " + first + ", generation 1) ready", Duration.ofSeconds(10));
             Posix.kill(first, Signal.KILL.number());
             long second = HerdProcess.readyPids(herd.awaitHandlers("a warm replacement", Duration.ofSeconds(30),
                     s -> HerdProcess.readyPids(s).size() == 1 && !HerdProcess.allPids(s).contains(first))).getFirst();

@@ -324,6 +324,17 @@ public final class HerdProcess implements AutoCloseable {
         return String.join("\n", lines);
     }
 
+    /**
+     * Waits until a line containing {@code fragment} has been read from herd's output and returns
+     * it: the status endpoint can report a handler ready before its log line has crossed the pipes.
+     */
+    public String awaitLine(String fragment, Duration timeout) {
+        Await.until("a line with \"" + fragment + "\"", timeout,
+                () -> lines.stream().anyMatch(l -> l.contains(fragment)) || !process.isAlive());
+        return lines.stream().filter(l -> l.contains(fragment)).findFirst()
+                .orElseThrow(() -> new AssertionError("herd exited without printing \"" + fragment + "\":\n" + output()));
+    }
+
     public List<String> lines() {
         return List.copyOf(lines);
     }
