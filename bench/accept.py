@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""How the accept strategies compare: herd's race on NIO and on epoll, and epoll's exclusive wake-up.
+"""How the accept strategies compare: herd's race on NIO and on epoll, epoll's exclusive wake-up, and a
+socket per handler (SO_REUSEPORT).
 
 For each strategy, in turn and in REPS interleaved repetitions, a fresh `herd serve --handlers N`
 (static, demo app, 127.0.0.1) is warmed up, then loaded with wrk -t1 -c50 for DURATION seconds with
@@ -10,7 +11,7 @@ connections and of requests over the handlers (max/min and Jain's fairness index
 the lost races per accepted connection (loops woken for a connection another loop took).
 
 Run through bench/accept.sh, which builds herd first. Knobs (environment): REPS (3), DURATION (8),
-HANDLERS (2), STRATEGIES (all: nio-herd epoll-herd epoll-exclusive).
+HANDLERS (2), STRATEGIES (all: nio-herd epoll-herd epoll-exclusive epoll-reuseport).
 """
 import json
 import os
@@ -32,6 +33,7 @@ STRATEGY_ARGS = {
     "nio-herd": ["--transport", "nio", "--accept", "herd"],
     "epoll-herd": ["--transport", "epoll", "--accept", "herd"],
     "epoll-exclusive": ["--transport", "epoll", "--accept", "exclusive"],
+    "epoll-reuseport": ["--transport", "epoll", "--accept", "reuseport"],
 }
 STRATEGIES = os.environ.get("STRATEGIES", " ".join(STRATEGY_ARGS)).split()
 LOADS = {"keep-alive": [], "close": ["-H", "Connection: close"]}

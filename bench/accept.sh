@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The accept strategies side by side (herd's race on NIO and on epoll, epoll's exclusive wake-up):
+# The accept strategies side by side (herd's race on NIO and on epoll, epoll's exclusive wake-up, a
+# socket per handler with SO_REUSEPORT):
 # throughput, CPU per request, p99, fairness over the handlers and lost races, under keep-alive and
 # connection-per-request load. See bench/accept.py for what is measured and its knobs.
 #   bench/accept.sh                       3 repetitions, 2 handlers

@@ -5,19 +5,20 @@
 # counted from each request's scheduled start (herd-bench PauseLoad); then the same load unpaused;
 # then the paused load over 50 keep-alive connections, where the paused process's own connections
 # must wait (the share of requests that did is reported).
-#   bench/pause.sh                        herd, herd4, herd --accept exclusive, nginx, netty; 1000 req/s, 10 s, 3 rounds
+#   bench/pause.sh                        herd, herd4, herd-excl, herd-rp, nginx, netty; 1000 req/s, 10 s, 3 rounds
 #   RATE=500 DURATION=5 ROUNDS=1 SERVERS="herd nginx" bench/pause.sh
 # Servers:
 #   herd        herd serve --handlers 2 (defaults); one handler is paused
 #   herd4       herd serve --handlers 4; one handler is paused
 #   herd-excl   herd serve --handlers 2 --accept exclusive (EPOLLEXCLUSIVE: the kernel wakes one waiting loop)
+#   herd-rp     herd serve --handlers 2 --accept reuseport (a socket per handler: the kernel picks the handler)
 #   nginx       nginx, 2 workers, return 200 "Hello, World!"; one worker is paused
 #   netty       one JVM with 2 epoll loops (SingleNetty): the whole server is paused
 # Load goes to 127.0.0.1 only and is bounded in time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RATE=${RATE:-1000}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-3}
-SERVERS=${SERVERS:-herd herd4 herd-excl nginx netty}
+SERVERS=${SERVERS:-herd herd4 herd-excl herd-rp nginx netty}
 
 [[ " $SERVERS " != *" nginx "* ]] || "$root/bench/install-tools.sh" nginx >/dev/null
 "$root/herd" build
@@ -50,10 +51,11 @@ await_serving() {
 start() {
   local port=$2 admin=$3
   case $1 in
-    herd|herd4|herd-excl)
+    herd|herd4|herd-excl|herd-rp)
       local handlers=2 extra=()
       [ "$1" != herd4 ] || handlers=4
       [ "$1" != herd-excl ] || extra=(--accept exclusive)
+      [ "$1" != herd-rp ] || extra=(--accept reuseport)
       setsid "$root/herd" serve --bind "127.0.0.1:$port" --admin "127.0.0.1:$admin" --handlers $handlers "${extra[@]}" \
         </dev/null >"$work/$1.log" 2>&1 & SERVER_PID=$!
       await_serving "$port"

@@ -88,8 +88,12 @@ public final class Settings {
     public static final Setting<Accept> ACCEPT = Setting.choice("accept", Accept.class, "herd",
             "How the loops are told of a pending connection: herd wakes every loop of every handler and they race "
                     + "for it (the lost races are counted); exclusive wakes one waiting loop per connection "
-                    + "(EPOLLEXCLUSIVE, as nginx; --transport epoll only).")
-            .in(Section.HANDLERS);
+                    + "(EPOLLEXCLUSIVE, as nginx; --transport epoll only); reuseport gives each handler a socket of "
+                    + "its own on the address (SO_REUSEPORT, held open by the spawner, so a handler's replacement "
+                    + "takes over its queue) and the kernel spreads connections over them (TCP, --scaling static, "
+                    + "no --standby).")
+            // The spawner holds one socket per handler from the start.
+            .in(Section.HANDLERS).needsRestart();
 
     public static final Setting<CpuAffinity> CPU_AFFINITY = Setting.choice("cpu-affinity", CpuAffinity.class, "off",
             "Pin each event loop to a CPU: auto spreads the loops of the pool over the CPUs herd may use (its "
@@ -228,7 +232,13 @@ public final class Settings {
         /** Every loop of every handler is woken, and they race for the connection. */
         HERD,
         /** One waiting loop is woken per connection (EPOLLEXCLUSIVE). */
-        EXCLUSIVE
+        EXCLUSIVE,
+        /**
+         * Each handler has a socket of its own on the address (SO_REUSEPORT), and the kernel
+         * hashes each connection to one of them; the handler's loops race for it as with
+         * {@link #HERD}.
+         */
+        REUSEPORT
     }
 
     /** Where the event loops run: {@code --cpu-affinity}. */
@@ -280,7 +290,32 @@ public final class Settings {
                     + ") needs --transport epoll (" + config.text(TRANSPORT) + ", "
                     + config.origin(TRANSPORT).describe() + ")");
         }
+        if (config.get(ACCEPT) == Accept.REUSEPORT) {
+            validateReusePort(config);
+        }
         validateApplication(config);
+    }
+
+    /**
+     * A socket of the group that no handler accepts from holds the connections the kernel gives it,
+     * and closing one resets them: so the pool's size is fixed, and nothing stands by.
+     */
+    private static void validateReusePort(Config config) {
+        String reusePort = "--accept reuseport (" + config.origin(ACCEPT).describe() + ")";
+        if (!(config.get(BIND) instanceof Address.Inet)) {
+            throw new IllegalArgumentException(reusePort + " needs a TCP address; --bind is " + config.text(BIND)
+                    + " (" + config.origin(BIND).describe() + "), and Unix sockets cannot share one");
+        }
+        if (scaling(config) != Scaling.STATIC) {
+            throw new IllegalArgumentException(reusePort + " needs --scaling static (give --handlers N): it is "
+                    + scaling(config).name().toLowerCase(java.util.Locale.ROOT)
+                    + ", and a handler's socket closed on scale-down would reset the connections queued on it");
+        }
+        if (config.get(STANDBY) > 0) {
+            throw new IllegalArgumentException(reusePort + " cannot keep --standby handlers ("
+                    + config.get(STANDBY) + ", " + config.origin(STANDBY).describe()
+                    + "): the connections queued on a standby's socket would wait for it");
+        }
     }
 
     /** Each value with where it came from, since the two may come from different layers. */

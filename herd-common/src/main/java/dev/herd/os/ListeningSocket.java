@@ -58,18 +58,34 @@ public final class ListeningSocket implements AutoCloseable {
      */
     public static ListeningSocket bind(Address address, int backlog) {
         return switch (address) {
-            case Address.Inet inet -> bindInet(inet, backlog);
+            case Address.Inet inet -> bindInet(inet, backlog, false);
             case Address.Unix unix -> bindUnix(unix, backlog);
         };
     }
 
-    private static ListeningSocket bindInet(Address.Inet inet, int backlog) {
+    /**
+     * Creates, binds and listens with SO_REUSEPORT: a socket of the group on {@code address} that
+     * others made the same way, by this user, join; the kernel hashes each connection to one of them.
+     */
+    public static ListeningSocket bindReusingPort(Address.Inet address, int backlog) {
+        return bindInet(address, backlog, true);
+    }
+
+    /** Whether the socket was bound with SO_REUSEPORT (systemd: {@code ReusePort=yes}). */
+    public boolean reusesPort() {
+        return Posix.intOption(fd, Posix.SOL_SOCKET, Posix.SO_REUSEPORT) != 0;
+    }
+
+    private static ListeningSocket bindInet(Address.Inet inet, int backlog, boolean reusePort) {
         boolean v6 = inet.host() instanceof java.net.Inet6Address;
         int fd = Posix.socket(v6 ? Posix.AF_INET6 : Posix.AF_INET,
                 Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK | Posix.SOCK_CLOEXEC);
         try (Arena arena = Arena.ofConfined()) {
             // Restarting herd must not wait out TIME_WAIT of the previous run's connections.
             Posix.setIntOption(fd, Posix.SOL_SOCKET, Posix.SO_REUSEADDR, 1);
+            if (reusePort) {
+                Posix.setIntOption(fd, Posix.SOL_SOCKET, Posix.SO_REUSEPORT, 1);
+            }
             Posix.bind(fd, inetSockaddr(arena, inet));
             Posix.listen(fd, backlog);
             return new ListeningSocket(fd, localAddress(fd), Origin.BOUND, false);
@@ -150,6 +166,10 @@ public final class ListeningSocket implements AutoCloseable {
         }
     }
 
+    public synchronized boolean isOpen() {
+        return !closed;
+    }
+
     public int fd() {
         return fd;
     }
@@ -165,7 +185,8 @@ public final class ListeningSocket implements AutoCloseable {
 
     /**
      * Makes the socket this process's fd 0, so that a child started with an inherited standard
-     * input gets it (the JDK closes every fd from 3 up in its children).
+     * input gets it (the JDK closes every fd from 3 up in its children). What fd 0 was before is
+     * closed, unless it was this socket's own.
      */
     public void installAsStdin() {
         if (fd != 0) {
@@ -176,10 +197,10 @@ public final class ListeningSocket implements AutoCloseable {
     /**
      * The kernel's accept queue: connections waiting now, and its capacity. TCP_INFO on a
      * listening socket reports them as tcpi_unacked and tcpi_sacked; Unix sockets have no such
-     * report, so both are -1 there.
+     * report, so both are -1 there, as they are once the socket is closed.
      */
-    public QueueDepth queueDepth() {
-        if (!(address instanceof Address.Inet)) {
+    public synchronized QueueDepth queueDepth() {
+        if (!(address instanceof Address.Inet) || closed) {
             return QueueDepth.UNKNOWN;
         }
         try (Arena arena = Arena.ofConfined()) {

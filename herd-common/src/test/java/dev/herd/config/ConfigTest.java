@@ -79,6 +79,25 @@ class ConfigTest {
     }
 
     @Test
+    void reusePortNeedsAFixedPoolOnATcpAddressWithoutStandby() {
+        Config adaptive = Config.builder().set(Settings.ACCEPT, "reuseport", Origin.COMMAND_LINE).build();
+        assertThatIllegalArgumentException().isThrownBy(() -> Settings.validate(adaptive))
+                .withMessageStartingWith("--accept reuseport (command line) needs --scaling static (give --handlers N):"
+                        + " it is adaptive");
+        Config unix = Config.builder().set(Settings.ACCEPT, "reuseport").set(Settings.HANDLERS, "2")
+                .set(Settings.BIND, "unix:/tmp/herd.sock", new Origin.File(Path.of("herd.toml"), 2)).build();
+        assertThatIllegalArgumentException().isThrownBy(() -> Settings.validate(unix))
+                .withMessageContaining("needs a TCP address; --bind is unix:/tmp/herd.sock (herd.toml:2)");
+        Config standby = Config.builder().set(Settings.ACCEPT, "reuseport").set(Settings.HANDLERS, "2")
+                .set(Settings.STANDBY, "1", new Origin.Environment("HERD_STANDBY")).build();
+        assertThatIllegalArgumentException().isThrownBy(() -> Settings.validate(standby))
+                .withMessageContaining("cannot keep --standby handlers (1, env HERD_STANDBY)");
+        Settings.validate(Config.builder().set(Settings.ACCEPT, "reuseport").set(Settings.HANDLERS, "3").build());
+        Settings.validate(Config.builder().set(Settings.ACCEPT, "reuseport").set(Settings.SCALING, "static")
+                .set(Settings.TRANSPORT, "nio").build());
+    }
+
+    @Test
     void anInvalidValueNamesTheOptionAndTheAcceptedForms() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> Config.builder().set(Settings.TIMEOUT, "5"))

@@ -28,9 +28,9 @@ class SettingsTest {
     }
 
     @Test
-    void onlyTheAddressesTheScoreboardLayoutAndTheFileItselfNeedARestart() {
+    void onlyTheAddressesTheSocketsTheScoreboardLayoutAndTheFileItselfNeedARestart() {
         assertThat(Settings.SERVE.stream().filter(s -> !s.reloadable()).map(Setting::name))
-                .containsExactly("config", "bind", "backlog", "admin", "threads");
+                .containsExactly("config", "bind", "backlog", "admin", "threads", "accept");
     }
 
     @Test

@@ -57,10 +57,13 @@ final class Handler {
     private final java.util.concurrent.atomic.AtomicBoolean activated = new java.util.concurrent.atomic.AtomicBoolean();
     private final Served served;
     private final HandlerContext context;
+    private final SharedSocket socket;
 
     private Handler(MultiThreadIoEventLoopGroup group, Scoreboard scoreboard, Scoreboard.SlotWriter slot,
-                    Duration gracefulTimeout, long spawnerPid, Served served, HandlerContext context) {
+                    Duration gracefulTimeout, long spawnerPid, Served served, HandlerContext context,
+                    SharedSocket socket) {
         this.spawnerPid = spawnerPid;
+        this.socket = socket;
         this.served = served;
         this.context = context;
         this.group = group;
@@ -107,7 +110,7 @@ final class Handler {
                 },
                 meter);
         Handler handler = new Handler(group, scoreboard, slot, config.get(Settings.GRACEFUL_TIMEOUT),
-                config.get(HandlerSettings.SPAWNER_PID), served, context);
+                config.get(HandlerSettings.SPAWNER_PID), served, context, socket);
         HttpPipeline pipeline = served.tcp() != null ? null : new HttpPipeline(served.http(),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_INITIAL_LINE)),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),
@@ -158,11 +161,11 @@ final class Handler {
         if (standby) {
             slot.state(SlotState.STANDBY);
             LOG.log(System.Logger.Level.INFO, "on standby: generation " + generation + ", " + threads
-                    + " event loops ready to watch the shared socket" + placement + bootTime(config));
+                    + " event loops ready to watch " + socket.describe() + placement + bootTime(config));
         } else {
             slot.state(SlotState.READY);
             LOG.log(System.Logger.Level.INFO, "ready: generation " + generation + ", " + threads
-                    + " event loops watching the shared socket" + placement + bootTime(config));
+                    + " event loops watching " + socket.describe() + placement + bootTime(config));
         }
         return handler;
     }
@@ -203,7 +206,7 @@ final class Handler {
         }
         accepts.forEach(AcceptWatch::watch);
         slot.state(SlotState.READY);
-        LOG.log(System.Logger.Level.INFO, "activated: watching the shared socket");
+        LOG.log(System.Logger.Level.INFO, "activated: watching " + socket.describe());
     }
 
     /** Runs on the loop that accepted: the connection is served by that same loop. */
@@ -260,8 +263,15 @@ final class Handler {
         slot.state(SlotState.DRAINING);
         // First every loop stops accepting, then the connections are told: a connection accepted
         // while the loops were being stopped is among them, none slips through.
-        accepts.stream().map(AcceptWatch::stop).toList()
-                .forEach(f -> f.awaitUninterruptibly(1, TimeUnit.SECONDS));
+        boolean watched = false;
+        for (io.netty.util.concurrent.Future<?> stop : accepts.stream().map(AcceptWatch::stop).toList()) {
+            watched |= !stop.awaitUninterruptibly(1, TimeUnit.SECONDS) || !stop.isSuccess();
+        }
+        if (!watched) {
+            // This handler's descriptor goes, the spawner's stays. With --accept reuseport, a socket
+            // the spawner gave up (the pool shrank) leaves the group only with its last descriptor.
+            socket.close();
+        }
         for (Channel channel : connections) {
             channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(Drain.INSTANCE));
         }

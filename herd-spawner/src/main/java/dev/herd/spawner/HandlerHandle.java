@@ -1,5 +1,6 @@
 package dev.herd.spawner;
 
+import dev.herd.os.ListeningSocket;
 import dev.herd.os.Signal;
 import dev.herd.scoreboard.SlotSnapshot;
 import dev.herd.spawner.scaling.HandlerBusyness;
@@ -35,6 +36,7 @@ final class HandlerHandle {
     private final Generation.Deadlines deadlines;
     private final long pid;
     private final Launcher launcher;
+    private final ListeningSocket socket;
     private final long spawnedAtNanos;
     private final boolean bootsToStandby;
     private final long requestLimit;
@@ -54,13 +56,14 @@ final class HandlerHandle {
      * @param bootsToStandby whether it boots into standby (not accepting until activated)
      * @param requestLimit   requests after which it is retired; 0 for no limit
      */
-    HandlerHandle(int slot, Generation generation, long pid, Launcher launcher, long spawnedAtNanos,
-                  boolean bootsToStandby, long requestLimit) {
+    HandlerHandle(int slot, Generation generation, long pid, Launcher launcher, ListeningSocket socket,
+                  long spawnedAtNanos, boolean bootsToStandby, long requestLimit) {
         this.slot = slot;
         this.generation = generation;
         this.deadlines = generation.deadlines();
         this.pid = pid;
         this.launcher = launcher;
+        this.socket = socket;
         this.spawnedAtNanos = spawnedAtNanos;
         this.bootsToStandby = bootsToStandby;
         this.requestLimit = requestLimit;
@@ -227,6 +230,19 @@ final class HandlerHandle {
 
     int slot() {
         return slot;
+    }
+
+    /** The listening socket it was given. */
+    ListeningSocket socket() {
+        return socket;
+    }
+
+    /**
+     * Keeps its socket from a successor of its generation: booting or accepting, not retiring
+     * (its replacement takes the socket over) nor stopping.
+     */
+    boolean holdsSocket() {
+        return (phase == Phase.STARTING || phase == Phase.READY) && !terminating();
     }
 
     Generation generation() {

@@ -1,5 +1,6 @@
 package dev.herd.spawner;
 
+import dev.herd.os.ListeningSocket;
 import dev.herd.os.Signal;
 
 import java.io.IOException;
@@ -15,11 +16,12 @@ interface Launcher {
      * Starts a handler process.
      *
      * @param command its command line
+     * @param socket  the listening socket it accepts from, which it gets as its standard input
      * @param exited  called once, on any thread, when it has exited
      * @return its pid
      * @throws IOException if it cannot be started
      */
-    long spawn(List<String> command, Exited exited) throws IOException;
+    long spawn(List<String> command, ListeningSocket socket, Exited exited) throws IOException;
 
     /** Sends a signal; a process that no longer exists counts as signalled (its exit is on its way). */
     void signal(long pid, Signal signal);

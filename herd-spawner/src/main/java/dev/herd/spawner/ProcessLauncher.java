@@ -1,16 +1,22 @@
 package dev.herd.spawner;
 
+import dev.herd.os.ListeningSocket;
+import dev.herd.os.OsException;
 import dev.herd.os.Posix;
 import dev.herd.os.Signal;
 
 import java.io.IOException;
 import java.util.List;
 
-/** Handlers as real processes, sharing the spawner's standard streams (its socket is their stdin). */
+/**
+ * Handlers as real processes, sharing the spawner's standard output and error; their standard
+ * input is their listening socket, made the spawner's own fd 0 just before the start. Spawns
+ * happen on the spawner's loop thread only, so nothing else moves fd 0 meanwhile.
+ */
 final class ProcessLauncher implements Launcher {
 
     @Override
-    public long spawn(List<String> command, Exited exited) throws IOException {
+    public long spawn(List<String> command, ListeningSocket socket, Exited exited) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.INHERIT)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
@@ -22,9 +28,33 @@ final class ProcessLauncher implements Launcher {
         if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
             builder.environment().put("LC_ALL", "C.UTF-8");
         }
-        Process process = builder.start();
+        Process process = startWithStdin(builder, socket);
         process.onExit().thenAccept(p -> exited.exited(p.pid(), p.exitValue()));
         return process.pid();
+    }
+
+    /**
+     * Starts the process with {@code socket} as its fd 0, then gives the spawner its own fd 0
+     * back: a socket the spawner closes later must not stay open here as its standard input.
+     */
+    private static Process startWithStdin(ProcessBuilder builder, ListeningSocket socket) throws IOException {
+        int saved;
+        try {
+            saved = Posix.dup(0);
+        } catch (OsException closed) {
+            saved = -1;
+        }
+        socket.installAsStdin();
+        try {
+            return builder.start();
+        } finally {
+            if (saved >= 0) {
+                Posix.dup2(saved, 0);
+                Posix.close(saved);
+            } else if (socket.fd() != 0) {
+                Posix.close(0);
+            }
+        }
     }
 
     @Override

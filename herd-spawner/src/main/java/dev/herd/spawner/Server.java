@@ -44,9 +44,11 @@ public final class Server {
             } catch (OsException e) {
                 err.println("herd: cannot listen on " + config.text(Settings.BIND) + ": " + e.call() + ": " + e.reason());
                 return ExitCode.CONFIG;
+            } catch (IllegalArgumentException e) {
+                err.println("herd: " + e.getMessage());
+                return ExitCode.CONFIG;
             }
             acquired.addFirst(socket);
-            socket.installAsStdin();
             LOG.log(System.Logger.Level.INFO, "listening on " + socket.address() + " ("
                     + socket.origin().name().toLowerCase(java.util.Locale.ROOT) + ", backlog "
                     + socket.queueDepth().backlog() + ")");
@@ -85,7 +87,19 @@ public final class Server {
                 LOG.log(System.Logger.Level.WARNING, "--bind {0} ignored: the OS handed over a listening socket",
                         config.text(Settings.BIND));
             }
-            return handed.get();
+            ListeningSocket socket = handed.get();
+            if (config.get(Settings.ACCEPT) == Settings.Accept.REUSEPORT
+                    && (socket.origin() != ListeningSocket.Origin.SYSTEMD || !socket.reusesPort())) {
+                socket.close();
+                throw new IllegalArgumentException("--accept reuseport: the socket the OS handed over ("
+                        + socket.origin().name().toLowerCase(java.util.Locale.ROOT) + ") was not made with "
+                        + "SO_REUSEPORT (systemd: ReusePort=yes), so no other socket can join it; let herd bind "
+                        + "the address, or use --accept herd");
+            }
+            return socket;
+        }
+        if (config.get(Settings.ACCEPT) == Settings.Accept.REUSEPORT) {
+            return ListeningSocket.bindReusingPort((Address.Inet) config.get(Settings.BIND), config.get(Settings.BACKLOG));
         }
         return ListeningSocket.bind(config.get(Settings.BIND), config.get(Settings.BACKLOG));
     }

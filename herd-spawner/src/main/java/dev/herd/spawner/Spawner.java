@@ -5,6 +5,7 @@ import dev.herd.config.ConfigSource;
 import dev.herd.config.Settings;
 import dev.herd.os.ExitCode;
 import dev.herd.os.ListeningSocket;
+import dev.herd.os.OsException;
 import dev.herd.os.Signal;
 import dev.herd.os.Signals;
 import dev.herd.scoreboard.Scoreboard;
@@ -50,7 +51,7 @@ public final class Spawner {
     static final Duration OVERSLEPT = Duration.ofSeconds(1);
 
     private final ConfigSource source;
-    private final ListeningSocket socket;
+    private final Sockets sockets;
     private final Scoreboard scoreboard;
     private final MonotonicClock clock;
     private final Launcher launcher;
@@ -75,6 +76,10 @@ public final class Spawner {
     /** The event that ended the last wait; handled first in the next pass. */
     private SpawnerEvent woken;
 
+    /**
+     * @param socket the address's listening socket; with {@code --accept reuseport}, bound with
+     *               SO_REUSEPORT, the first of the group
+     */
     public Spawner(Config config, ConfigSource source, ListeningSocket socket, Scoreboard scoreboard,
                    MonotonicClock clock) {
         this(config, source, socket, scoreboard, clock, new ProcessLauncher());
@@ -83,7 +88,8 @@ public final class Spawner {
     Spawner(Config config, ConfigSource source, ListeningSocket socket, Scoreboard scoreboard, MonotonicClock clock,
             Launcher launcher) {
         this.source = source;
-        this.socket = socket;
+        this.sockets = config.get(Settings.ACCEPT) == Settings.Accept.REUSEPORT
+                ? Sockets.reusePort(socket, config.get(Settings.BACKLOG)) : Sockets.shared(socket);
         this.scoreboard = scoreboard;
         this.clock = clock;
         this.launcher = launcher;
@@ -120,8 +126,14 @@ public final class Spawner {
         return scoreboard;
     }
 
+    /** The address's socket (the first of the group with {@code --accept reuseport}, maybe closed since). */
     public ListeningSocket socket() {
-        return socket;
+        return sockets.first();
+    }
+
+    /** From any thread: the connections waiting in the kernel's accept queues, and their sizes. */
+    public ListeningSocket.QueueDepth queueDepth() {
+        return sockets.queueDepth();
     }
 
     /** From any thread: asks for a graceful stop. */
@@ -160,7 +172,9 @@ public final class Spawner {
     public ExitCode run() {
         Config config = serving.config();
         log.add(Level.INFO, "start", "starting " + target + " handlers of " + scoreboard.loopsPerSlot()
-                + " threads on " + socket.address() + " (scaling " + policy.name()
+                + " threads on " + sockets.first().address()
+                + (sockets.reusesPort() ? ", each with a socket of its own (SO_REUSEPORT)" : "")
+                + " (scaling " + policy.name()
                 + (config.get(Settings.STANDBY) > 0 ? ", " + config.get(Settings.STANDBY) + " on standby" : "")
                 + (serving.command().usesAotCache() ? ", handlers start from the AOT cache" : "") + ")");
         plannedWakeNanos = clock.nanoTime();
@@ -172,6 +186,7 @@ public final class Spawner {
             waitUntil(wake);
         }
         log.add(Level.INFO, "stopped", "all handlers have exited; spawner exits with " + exitCode);
+        sockets.close();
         publish();
         return exitCode;
     }
@@ -208,6 +223,7 @@ public final class Spawner {
             advanceReload(now);
             fill(now);
             trim(now, reading);
+            sockets.closeSurplus(pool.all(), target).forEach(line -> log.add(Level.WARNING, "socket", line));
         }
         publish();
         plannedWakeNanos = nextWake(now, reading);
@@ -487,7 +503,7 @@ public final class Spawner {
             won += deltas[0];
             lost += deltas[1];
         }
-        ListeningSocket.QueueDepth queue = socket.queueDepth();
+        ListeningSocket.QueueDepth queue = sockets.queueDepth();
         return new PoolSnapshot(now, target, ready, idle, scoreboard.loopsPerSlot(), busyLoops,
                 queue.queued(), queue.backlog(), won, lost);
     }
@@ -616,10 +632,12 @@ public final class Spawner {
         scoreboard.clear(slot);
         Generation g = spawning();
         long pid;
+        Sockets.Member socket;
         try {
-            pid = launcher.spawn(g.command().forHandler(slot, g.number(), standby, clock.nanoTime()),
+            socket = sockets.forNewHandler(g, pool.all());
+            pid = launcher.spawn(g.command().forHandler(slot, g.number(), standby, clock.nanoTime()), socket.socket(),
                     (exited, status) -> events.add(new SpawnerEvent.HandlerExited(exited, status)));
-        } catch (IOException e) {
+        } catch (IOException | OsException e) {
             String what = "cannot start a handler: " + e.getMessage();
             if (reload != null) {
                 failReload(what, now);
@@ -636,10 +654,11 @@ public final class Spawner {
         int jitter = g.config().get(Settings.MAX_REQUESTS_JITTER);
         long limit = maxRequests == 0 ? 0
                 : maxRequests + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextInt(jitter + 1));
-        HandlerHandle handle = new HandlerHandle(slot, g, pid, launcher, now, standby, limit);
+        HandlerHandle handle = new HandlerHandle(slot, g, pid, launcher, socket.socket(), now, standby, limit);
         pool.add(handle);
         usedSlots.set(slot);
-        log.add(Level.INFO, "spawn", "spawned " + handle + (standby ? " for standby" : ""));
+        log.add(Level.INFO, "spawn", "spawned " + handle + (standby ? " for standby" : "")
+                + (sockets.reusesPort() ? " on socket " + socket.number() + " of the SO_REUSEPORT group" : ""));
         return true;
     }
 

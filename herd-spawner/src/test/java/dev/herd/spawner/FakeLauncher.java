@@ -1,5 +1,6 @@
 package dev.herd.spawner;
 
+import dev.herd.os.ListeningSocket;
 import dev.herd.os.Signal;
 
 import java.io.IOException;
@@ -17,13 +18,16 @@ final class FakeLauncher implements Launcher {
     static final class Fake {
         final long pid;
         final List<String> command;
+        /** The socket it was given as its standard input. */
+        final ListeningSocket socket;
         final Exited exited;
         boolean ignoresTerm;
         boolean exitedAlready;
 
-        Fake(long pid, List<String> command, Exited exited) {
+        Fake(long pid, List<String> command, ListeningSocket socket, Exited exited) {
             this.pid = pid;
             this.command = command;
+            this.socket = socket;
             this.exited = exited;
         }
 
@@ -55,11 +59,11 @@ final class FakeLauncher implements Launcher {
     boolean spawnFails;
 
     @Override
-    public long spawn(List<String> command, Exited exited) throws IOException {
+    public long spawn(List<String> command, ListeningSocket socket, Exited exited) throws IOException {
         if (spawnFails) {
             throw new IOException("no such file: java");
         }
-        Fake fake = new Fake(nextPid++, command, exited);
+        Fake fake = new Fake(nextPid++, command, socket, exited);
         spawned.add(fake);
         return fake.pid;
     }

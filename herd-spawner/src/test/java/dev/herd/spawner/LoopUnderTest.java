@@ -35,7 +35,9 @@ final class LoopUnderTest implements AutoCloseable {
         Config config = config(settings);
         this.reloadWith = () -> config;
         this.scoreboard = Scoreboard.create(Spawner.slotsFor(config), Settings.threads(config, 2));
-        this.socket = ListeningSocket.bind(Address.parse("127.0.0.1:0"), 16);
+        this.socket = config.get(Settings.ACCEPT) == Settings.Accept.REUSEPORT
+                ? ListeningSocket.bindReusingPort((Address.Inet) Address.parse("127.0.0.1:0"), 16)
+                : ListeningSocket.bind(Address.parse("127.0.0.1:0"), 16);
         ConfigSource source = () -> reloadWith.get();
         this.spawner = new Spawner(config, source, socket, scoreboard, clock, launcher);
     }
@@ -107,6 +109,7 @@ final class LoopUnderTest implements AutoCloseable {
 
     @Override
     public void close() {
+        launcher.spawned.forEach(f -> f.socket.close());
         socket.close();
         scoreboard.close();
     }

@@ -48,6 +48,20 @@ public record SharedSocket(Transport transport, Accept accept, ServerSocketChann
         };
     }
 
+    /** For the log: "the shared socket", or this handler's own socket of an SO_REUSEPORT group. */
+    public String describe() {
+        return accept == Accept.REUSEPORT ? "its own socket of the SO_REUSEPORT group" : "the shared socket";
+    }
+
+    /** Closes this process's descriptor of the socket, once no loop watches it. */
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing was lost: the descriptor is gone or the process is about to exit.
+        }
+    }
+
     /** A new registration of the socket for one loop, which calls {@code onPending} when a connection may be pending. */
     Listener listener(Runnable onPending) {
         return switch (transport) {

@@ -177,7 +177,7 @@ public final class AdminServer implements AutoCloseable {
                 .toList();
         var socket = spawner.socket();
         return new StatusDocument(pool, socket.address().toString(),
-                socket.origin().name().toLowerCase(java.util.Locale.ROOT), socket.queueDepth(), handlers,
+                socket.origin().name().toLowerCase(java.util.Locale.ROOT), spawner.queueDepth(), handlers,
                 spawner.events().recent(), clock.nanoTime());
     }
 
