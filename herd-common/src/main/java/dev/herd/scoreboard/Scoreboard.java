@@ -205,12 +205,28 @@ public final class Scoreboard implements AutoCloseable {
                 continue;
             }
             int n = Math.min(loopsPerSlot, (int) INT.getAcquire(memory, base + SLOT_LOOPS));
-            for (int j = 0; j < n; j++) {
-                connections += (long) LONG.getAcquire(memory, countersLine(base, j) + LOOP_CONNECTIONS);
-            }
+            connections += connectionsOf(base, n);
             loops += Math.max(0, n);
         }
         return loops == 0 ? 0 : (double) connections / loops;
+    }
+
+    /**
+     * Open connections per event loop of one handler: the fair share when handlers do not share
+     * a socket ({@code --accept reuseport}), so only its own loops can take a connection it lets pass.
+     */
+    public double meanConnectionsPerLoopOf(int slot) {
+        long base = slotOffset(slot);
+        int n = Math.min(loopsPerSlot, (int) INT.getAcquire(memory, base + SLOT_LOOPS));
+        return n <= 0 ? 0 : (double) connectionsOf(base, n) / n;
+    }
+
+    private long connectionsOf(long base, int loops) {
+        long connections = 0;
+        for (int j = 0; j < loops; j++) {
+            connections += (long) LONG.getAcquire(memory, countersLine(base, j) + LOOP_CONNECTIONS);
+        }
+        return connections;
     }
 
     /** Maps the spawner's scoreboard. */

@@ -104,6 +104,28 @@ class ScoreboardTest {
     }
 
     @Test
+    void theFairShareIsOverEveryReadyHandlersLoopsOrOverOneHandlersOwn() {
+        Scoreboard.SlotWriter busy = mapped.writer(0, 2);
+        busy.begin(100, 1, 0);
+        busy.state(SlotState.READY);
+        for (int i = 0; i < 6; i++) {
+            busy.loop(0).connectionOpened();
+        }
+        busy.loop(1).connectionOpened();
+        Scoreboard.SlotWriter quiet = mapped.writer(1, 2);
+        quiet.begin(101, 1, 0);
+        quiet.state(SlotState.READY);
+        quiet.loop(0).connectionOpened();
+        Scoreboard.SlotWriter booting = mapped.writer(2, 2);
+        booting.begin(102, 1, 0);
+        booting.loop(0).connectionOpened();
+
+        assertThat(mapped.meanConnectionsPerReadyLoop()).as("8 connections over 4 ready loops").isEqualTo(2.0);
+        assertThat(mapped.meanConnectionsPerLoopOf(0)).isEqualTo(3.5);
+        assertThat(mapped.meanConnectionsPerLoopOf(1)).isEqualTo(0.5);
+    }
+
+    @Test
     void theOldestHeartbeatIsTheMinimumOverLoops() {
         Scoreboard.SlotWriter writer = mapped.writer(0, 2);
         writer.begin(100, 1, 5_000);

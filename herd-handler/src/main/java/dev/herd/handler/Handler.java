@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
 
 /**
  * A running handler: its event loops, their watches on the shared socket, and the connections
@@ -130,20 +131,21 @@ final class Handler {
         boolean standby = config.get(HandlerSettings.STANDBY);
         handler.activated.set(!standby);
 
+        // The share a loop compares itself with: of every loop that can take a connection it lets pass.
+        DoubleSupplier fairShare = socket.accept() == Settings.Accept.REUSEPORT
+                ? () -> scoreboard.meanConnectionsPerLoopOf(slotIndex) : scoreboard::meanConnectionsPerReadyLoop;
         int index = 0;
         List<io.netty.util.concurrent.Future<?>> registrations = new ArrayList<>();
         for (IoEventLoop loop : loops) {
             Scoreboard.LoopWriter counters = slot.loop(index++);
             BusyTime busy = meter.of(loop);
-            ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining, busy,
-                    scoreboard::meanConnectionsPerReadyLoop);
+            ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining, busy, fairShare);
             loop.scheduleAtFixedRate(() -> {
                 long now = System.nanoTime();
                 counters.stamp(now, busy.busyNanos(now));
             }, 0, heartbeat, TimeUnit.NANOSECONDS);
             AcceptWatch accept = new AcceptWatch(socket, loop, counters,
-                    accepted -> handler.serve(accepted, loop, serving, pipeline),
-                    scoreboard::meanConnectionsPerReadyLoop);
+                    accepted -> handler.serve(accepted, loop, serving, pipeline), fairShare);
             handler.accepts.add(accept);
             // Registered paused: the loops join the accept race once warm.
             registrations.add(accept.register(false));
