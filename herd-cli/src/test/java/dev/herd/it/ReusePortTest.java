@@ -79,6 +79,24 @@ class ReusePortTest {
         }
     }
 
+    @Test
+    void aSocketHandedOverBySystemdServesIfItWasMadeToReuseItsPort() throws Exception {
+        try (HerdProcess herd = HerdProcess.activated("reuseport-systemd", "systemd-reuseport",
+                "--accept", "reuseport", "--handlers", "2", "--warmup", "off")) {
+            List<Long> pids = HerdProcess.readyPids(herd.awaitReady(2).status());
+            assertThat(pids.stream().map(ReusePortTest::standardInput).distinct()).hasSize(2);
+            assertThat(herd.get("/").status()).isEqualTo(200);
+            assertThat(herd.status().path("address").path("origin").asText()).isEqualTo("systemd");
+            assertThat(herd.unexpectedProblems()).isEmpty();
+        }
+        try (HerdProcess herd = HerdProcess.activated("reuseport-systemd-refused", "systemd",
+                "--accept", "reuseport", "--handlers", "2")) {
+            assertThat(herd.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(herd.awaitLine("--accept reuseport: ", Duration.ofSeconds(10))).contains(
+                    "the socket the OS handed over (systemd) was not made with SO_REUSEPORT (systemd: ReusePort=yes)");
+        }
+    }
+
     /** What a handler's fd 0 is: "socket:[inode]". */
     private static String standardInput(long pid) {
         try {
