@@ -272,7 +272,7 @@ final class Handler {
         if (!watched) {
             // This handler's descriptor goes, the spawner's stays. With --accept reuseport, a socket
             // the spawner gave up (the pool shrank) leaves the group only with its last descriptor.
-            socket.close();
+            socket.release();
         }
         for (Channel channel : connections) {
             channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(Drain.INSTANCE));

@@ -2,6 +2,8 @@ package dev.herd.handler.accept;
 
 import dev.herd.config.Settings.Accept;
 import dev.herd.config.Settings.Transport;
+import dev.herd.os.OsException;
+import dev.herd.os.Posix;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -53,12 +55,24 @@ public record SharedSocket(Transport transport, Accept accept, ServerSocketChann
         return accept == Accept.REUSEPORT ? "its own socket of the SO_REUSEPORT group" : "the shared socket";
     }
 
-    /** Closes this process's descriptor of the socket, once no loop watches it. */
-    public void close() {
+    /**
+     * Drops this process's descriptor of the socket, once no loop watches it: the descriptor
+     * number is pointed at a fresh unconnected socket, so that it stays taken. Not
+     * {@code channel.close()}: the JDK closes an inherited channel by pointing the standard streams
+     * at /dev/null, and the handler's last log lines (its stop hook, "stopped") would be lost.
+     */
+    public void release() {
         try {
-            channel.close();
-        } catch (IOException e) {
-            // Nothing was lost: the descriptor is gone or the process is about to exit.
+            int placeholder = Posix.socket(Posix.AF_UNIX, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC);
+            try {
+                Posix.dup2(placeholder, fd);
+            } finally {
+                Posix.close(placeholder);
+            }
+        } catch (OsException e) {
+            // Nothing is lost: the descriptor goes with the process, which is about to exit.
+            System.getLogger(SharedSocket.class.getName()).log(System.Logger.Level.DEBUG,
+                    "keeping the listening socket's descriptor until exit: " + e.getMessage());
         }
     }
 
