@@ -50,11 +50,13 @@ public final class HerdProcess implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private volatile String listening;
     private volatile String admin;
+    /** Reads herd's output until every process that holds the pipe (handlers too) has closed it. */
+    private final Thread reader;
 
     private HerdProcess(Process process, Path logFile) {
         this.process = process;
         this.logFile = logFile;
-        Thread reader = new Thread(this::readOutput, "herd-output-" + process.pid());
+        reader = new Thread(this::readOutput, "herd-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
     }
@@ -303,12 +305,18 @@ public final class HerdProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for the process to exit and returns its status. */
+    /**
+     * Waits for the process to exit and returns its status; by then its output has been read to
+     * the end (or for as long as the timeout allows, if a descendant still holds the pipe), so that
+     * {@link #output()} has the last lines its handlers wrote before they exited.
+     */
     public int awaitExit(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("herd still running after " + timeout.toMillis() + " ms:\n" + output());
             }
+            reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -330,7 +338,7 @@ public final class HerdProcess implements AutoCloseable {
      */
     public String awaitLine(String fragment, Duration timeout) {
         Await.until("a line with \"" + fragment + "\"", timeout,
-                () -> lines.stream().anyMatch(l -> l.contains(fragment)) || !process.isAlive());
+                () -> lines.stream().anyMatch(l -> l.contains(fragment)) || !reader.isAlive());
         return lines.stream().filter(l -> l.contains(fragment)).findFirst()
                 .orElseThrow(() -> new AssertionError("herd exited without printing \"" + fragment + "\":\n" + output()));
     }
