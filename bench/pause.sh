@@ -17,6 +17,7 @@
 # Load goes to 127.0.0.1 only and is bounded in time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/bench/nginx.sh"
 RATE=${RATE:-1000}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-3}
 SERVERS=${SERVERS:-herd herd4 herd-excl herd-rp nginx netty}
 
@@ -68,32 +69,8 @@ start() {
       done
       return 1 ;;
     nginx)
-      local dir="$work/nginx" user=''
-      mkdir -p "$dir/tmp"
-      [ "$(id -u)" != 0 ] || user='user www-data;'
-      cat >"$dir/nginx.conf" <<CONF
-$user
-worker_processes 2;
-daemon off;
-master_process on;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $dir/tmp/body;
-    proxy_temp_path $dir/tmp/proxy;
-    fastcgi_temp_path $dir/tmp/fastcgi;
-    uwsgi_temp_path $dir/tmp/uwsgi;
-    scgi_temp_path $dir/tmp/scgi;
-    server {
-        listen 127.0.0.1:$port;
-        location / { default_type text/plain; return 200 "Hello, World!"; }
-    }
-}
-CONF
-      setsid nginx -p "$dir/" -e "$dir/error.log" -c "$dir/nginx.conf" </dev/null >"$work/nginx.log" 2>&1 &
-      SERVER_PID=$!
+      start_nginx_conf "$work/nginx" "$port" "$work/nginx.log" "" \
+        'location / { default_type text/plain; return 200 "Hello, World!"; }'
       await_serving "$port"
       VICTIM=$(pgrep -P "$SERVER_PID" | head -n 1) ;;
     netty)

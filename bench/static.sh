@@ -24,6 +24,7 @@ peers_dir="${PEERS_DIR:-$root/../shared/bench/peers}"
 # alive, tree_cpu_ticks, stop_tree, free_port: the process-tree helpers of the peer harness.
 # shellcheck source=/dev/null
 . "$peers_dir/lib/proc.sh"
+. "$root/bench/nginx.sh"
 
 REPS=${REPS:-3}
 DURATION=${DURATION:-10}
@@ -104,36 +105,9 @@ start_herd() {
 }
 
 start_nginx() {
-  local dir="$work/nginx" user=''
-  mkdir -p "$dir/tmp"
-  [ "$(id -u)" != 0 ] || user='user www-data;'
-  cat >"$dir/nginx.conf" <<EOF
-$user
-worker_processes 2;
-daemon off;
-master_process on;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    keepalive_requests 1000000000;
-    types { text/html html; application/octet-stream bin; }
-    default_type application/octet-stream;
-    client_body_temp_path $dir/tmp/body;
-    proxy_temp_path $dir/tmp/proxy;
-    fastcgi_temp_path $dir/tmp/fastcgi;
-    uwsgi_temp_path $dir/tmp/uwsgi;
-    scgi_temp_path $dir/tmp/scgi;
-    server {
-        listen 127.0.0.1:$1;
-        root $www;
-    }
-}
-EOF
-  setsid nginx -p "$dir/" -e "$dir/error.log" -c "$dir/nginx.conf" </dev/null >"$work/nginx.log" 2>&1 &
-  SERVER_PID=$!
+  start_nginx_conf "$work/nginx" "$1" "$work/nginx.log" \
+    'sendfile on; keepalive_requests 1000000000; types { text/html html; application/octet-stream bin; } default_type application/octet-stream;' \
+    "root $www;"
 }
 
 server_log() {

@@ -86,6 +86,15 @@ final class LoopUnderTest implements AutoCloseable {
         launcher.alive().stream().filter(f -> !beating.contains(f)).forEach(this::boot);
     }
 
+    /** The handler's first loop answers {@code requests} requests, as its scoreboard counters say. */
+    void serve(FakeLauncher.Fake fake, int requests) {
+        var counters = scoreboard.writer(fake.slot(), scoreboard.loopsPerSlot()).loop(0);
+        for (int i = 0; i < requests; i++) {
+            counters.requestStarted();
+            counters.requestFinished();
+        }
+    }
+
     /** The handler's loops stop stamping: it hangs. */
     void hang(FakeLauncher.Fake fake) {
         beating.remove(fake);

@@ -68,11 +68,7 @@ class ReusePortLoopTest {
         try (LoopUnderTest loop = running(Map.of(Settings.ACCEPT, "reuseport", Settings.HANDLERS, "1",
                 Settings.MAX_REQUESTS, "10"))) {
             FakeLauncher.Fake old = loop.launcher.spawned.getFirst();
-            var counters = loop.scoreboard.writer(old.slot(), loop.scoreboard.loopsPerSlot()).loop(0);
-            for (int i = 0; i < 10; i++) {
-                counters.requestStarted();
-                counters.requestFinished();
-            }
+            loop.serve(old, 10);
             loop.runFor(Duration.ofSeconds(1));
             assertThat(loop.launcher.spawned).hasSize(2);
             assertThat(loop.launcher.spawned.getLast().socket).isSameAs(old.socket);

@@ -319,11 +319,7 @@ class SpawnerLoopTest {
     void aHandlerPastMaxRequestsIsRetiredOnlyOnceItsReplacementAccepts() {
         try (LoopUnderTest loop = running(with(staticPool(1), Settings.MAX_REQUESTS, "10"))) {
             FakeLauncher.Fake old = loop.launcher.spawned.getFirst();
-            var counters = loop.scoreboard.writer(old.slot(), loop.scoreboard.loopsPerSlot()).loop(0);
-            for (int i = 0; i < 10; i++) {
-                counters.requestStarted();
-                counters.requestFinished();
-            }
+            loop.serve(old, 10);
             loop.runFor(Duration.ofSeconds(1));
             assertThat(loop.launcher.spawned).hasSize(2);
             assertThat(loop.launcher.signalsTo(old)).isEmpty();
