@@ -1,6 +1,8 @@
 package dev.herd.examples.jdbc;
 
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteDataSource;
 
 import java.nio.file.Path;
@@ -51,6 +53,30 @@ final class Database implements AutoCloseable {
      * this runs in several processes at once on one file: {@code IF NOT EXISTS} makes the creation
      * idempotent, and the busy timeout makes the others wait for whichever creates it.
      */
+    /**
+     * A new connection. Opening one sets the journal mode, and SQLite answers SQLITE_BUSY at once,
+     * without the busy timeout, while another process is switching the same file to WAL: that
+     * one is retried, within the busy timeout.
+     */
+    private static Connection connect(SQLiteDataSource source) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MS);
+        for (long pauseMs = 5; ; pauseMs = Math.min(pauseMs * 2, 100)) {
+            try {
+                return source.getConnection();
+            } catch (SQLiteException e) {
+                if (e.getResultCode() != SQLiteErrorCode.SQLITE_BUSY || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(pauseMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while the database was busy", e);
+            }
+        }
+    }
+
     static Database open(Path file) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -65,7 +91,7 @@ final class Database implements AutoCloseable {
         Database db = new Database(source);
         try {
             for (int i = 0; i < POOL_SIZE; i++) {
-                db.idle.add(source.getConnection());
+                db.idle.add(connect(source));
             }
             db.call(connection -> {
                 try (Statement statement = connection.createStatement()) {
@@ -110,7 +136,7 @@ final class Database implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for a database connection", e);
         }
-        return source.getConnection();
+        return connect(source);
     }
 
     private void release(Connection connection) throws SQLException {
