@@ -33,7 +33,7 @@ class NothingQueuedIsLostTest {
         try (HerdProcess herd = HerdProcess.serve("nothing-queued-is-lost", "--handlers", "2")) {
             List<Long> handlers = HerdProcess.readyPids(herd.awaitReady(2).status());
             // Freeze both handlers so that new connections can only wait in the kernel's queue.
-            handlers.forEach(pid -> Posix.kill(pid, Signal.STOP.number()));
+            handlers.forEach(HerdProcess::freeze);
             List<CompletableFuture<HttpProbe.Reply>> replies = new ArrayList<>();
             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
             for (int i = 0; i < QUEUED; i++) {

@@ -45,7 +45,7 @@ class ReusePortTest {
             String victimSocket = standardInput(victim);
             // Killed once the spawner counts it as booted, or the kill would be a failed boot.
             herd.awaitLine("(pid " + victim + ", generation 1) ready", Duration.ofSeconds(10));
-            Posix.kill(victim, Signal.STOP.number());
+            HerdProcess.freeze(victim);
             List<CompletableFuture<HttpProbe.Reply>> replies = new ArrayList<>();
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < CONNECTIONS; i++) {

@@ -290,6 +290,28 @@ public final class HerdProcess implements AutoCloseable {
     }
 
     /**
+     * Stops the process with SIGSTOP and waits until every thread of it has stopped: the signal is
+     * only queued when kill returns, and a thread that is running may still accept a connection.
+     */
+    public static void freeze(long pid) {
+        Posix.kill(pid, Signal.STOP.number());
+        Await.until("process " + pid + " stopped", Duration.ofSeconds(5), () -> {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                return tasks.allMatch(task -> {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+                    } catch (IOException gone) {
+                        return true;
+                    }
+                });
+            } catch (IOException gone) {
+                return true;
+            }
+        });
+    }
+
+    /**
      * Whether the process still runs. A zombie (exited, not yet reaped) does not: a handler
      * orphaned by its spawner's death is reaped by PID 1, which may take its time, while
      * {@link ProcessHandle#isAlive()} reports zombies as alive.
