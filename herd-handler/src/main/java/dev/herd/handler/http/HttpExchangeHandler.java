@@ -162,10 +162,10 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
         Call call = new Call(head);
         current = call;
         if (!head.decoderResult().isSuccess()) {
-            HttpResponseStatus status = statusFor(head.decoderResult().cause());
             ReferenceCountUtil.release(head);
-            call.bodyComplete = true;
-            call.reject(status);
+            // The body, if any, is never complete: the connection closes lingering after the
+            // answer, and what the client still sends is read and dropped.
+            call.reject(statusFor(head.decoderResult().cause()));
             return;
         }
         long declared;
@@ -338,6 +338,9 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
     }
 
     static HttpResponseStatus statusFor(Throwable cause) {
+        if (cause instanceof RequestRejected rejected) {
+            return rejected.status();
+        }
         if (cause instanceof TooLongHttpLineException) {
             return HttpResponseStatus.REQUEST_URI_TOO_LONG;
         }
@@ -365,6 +368,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
      */
     private final class Call implements HttpCall, ResponseBody.Sink {
         private final HttpRequest head;
+        /** The request's version: what the client understands (a response always says HTTP/1.1, RFC 9110 §6.2). */
         private final HttpVersion version;
         private final boolean keepAliveAsked;
         private final AtomicBoolean answered = new AtomicBoolean();
@@ -659,7 +663,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
                 maybeOver();
                 return false;
             }
-            response.setProtocolVersion(version);
+            response.setProtocolVersion(HttpVersion.HTTP_1_1);
             HttpHeaders headers = response.headers();
             boolean head = this.head.method().equals(HttpMethod.HEAD);
             if (head && length == 0) {
@@ -732,7 +736,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
         }
 
         private HttpResponse status(HttpResponseStatus status) {
-            HttpResponse response = new DefaultHttpResponse(version, status);
+            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
             return response;
         }

@@ -1,15 +1,18 @@
 package dev.herd.handler.http;
 
+import dev.herd.handler.http.rules.RequestRule;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.time.Duration;
 
 /**
  * The HTTP/1.1 pipeline of an accepted connection, in order:
  * <ol>
- *   <li>{@code codec}: {@link HttpServerCodec} with the request-line and header limits;</li>
+ *   <li>{@code codec}: {@link RequestCodec}, Netty's HTTP/1.1 codec with the request-line and
+ *       header limits and the raw syntax checks of the request head;</li>
+ *   <li>the {@link RequestRule}s, one stage each: version, Host, request target, framing;</li>
  *   <li>{@code limits}: {@link KeepAliveLimits}: ends a keep-alive connection after a response when
  *       it has served its requests or its time, or when its loop holds more than its fair share;</li>
  *   <li>{@code exchange}: {@link HttpExchangeHandler}: requests become calls of the
@@ -36,13 +39,17 @@ public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeade
         }
     }
 
+    private static final RequestRule[] RULES = RequestRule.all();
+
     public void configure(Channel channel, ServingLoop loop) {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLine)
                 .setMaxHeaderSize(maxHeaderSize);
-        channel.pipeline()
-                .addLast("codec", new HttpServerCodec(decoder))
-                .addLast("limits", new KeepAliveLimits(keepAlive.maxRequests(), keepAlive.maxAge(), loop))
+        ChannelPipeline pipeline = channel.pipeline().addLast("codec", new RequestCodec(decoder));
+        for (RequestRule rule : RULES) {
+            pipeline.addLast(rule.getClass().getSimpleName(), rule);
+        }
+        pipeline.addLast("limits", new KeepAliveLimits(keepAlive.maxRequests(), keepAlive.maxAge(), loop))
                 .addLast("exchange", new HttpExchangeHandler(service, loop, maxBody, keepAlive.idleTimeout()));
     }
 }

@@ -1,0 +1,167 @@
+package dev.herd.handler.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * HTTP/1.1 server codec: Netty's request decoder and response encoder, with the syntax checks
+ * that need the raw bytes of a request head, which Netty's decoder tolerates or rewrites before
+ * anyone else can see them (RFC 9112):
+ * <ul>
+ *   <li>the request line is exactly {@code method SP request-target SP HTTP-version}: one space
+ *       each, no tabs (§3), and the version is spelt {@code HTTP/} in capitals (§2.3);</li>
+ *   <li>no field line starts with whitespace: neither a first line after the request line (§2.2)
+ *       nor a folded continuation (obs-fold, §5.2), which Netty would join to the previous value.</li>
+ * </ul>
+ * A request that breaks one becomes a failed request ({@link RequestRejected}, 400) and the rest
+ * of the connection's input is dropped, as Netty does with what it cannot parse.
+ *
+ * <p>The encoder leaves out the body of a response to HEAD, as {@code HttpServerCodec}'s does:
+ * the decoder notes each request's method in order, the encoder takes them in order.
+ */
+public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCodec.Decoder, RequestCodec.Encoder> {
+    /** Whether each request not yet answered was a HEAD, in order. */
+    private final ArrayDeque<Boolean> heads = new ArrayDeque<>();
+
+    public RequestCodec(HttpDecoderConfig config) {
+        init(new Decoder(config), new Encoder());
+    }
+
+    public final class Decoder extends HttpRequestDecoder {
+        /** Before the end of the current request's head: its lines are checked as they complete. */
+        private boolean inHead = true;
+        /** Whether the request line has been seen (empty lines before it are allowed, §2.2). */
+        private boolean requestLineSeen;
+        /** Bytes from the reader index on that have been checked already: whole lines. */
+        private int checked;
+        /** After a rejected head: everything else is dropped. */
+        private boolean discarding;
+
+        Decoder(HttpDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            if (discarding) {
+                buffer.skipBytes(buffer.readableBytes());
+                return;
+            }
+            if (inHead) {
+                String problem = checkHeadLines(buffer);
+                if (problem != null) {
+                    discarding = true;
+                    buffer.skipBytes(buffer.readableBytes());
+                    HttpRequest invalid = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+                    invalid.setDecoderResult(DecoderResult.failure(RequestRejected.badRequest(problem)));
+                    heads.add(Boolean.FALSE);
+                    out.add(invalid);
+                    return;
+                }
+            }
+            int before = buffer.readerIndex();
+            int from = out.size();
+            super.decode(ctx, buffer, out);
+            checked = Math.max(0, checked - (buffer.readerIndex() - before));
+            for (int i = from; i < out.size(); i++) {
+                Object message = out.get(i);
+                if (message instanceof HttpRequest request) {
+                    heads.add(HttpMethod.HEAD.equals(request.method()));
+                    if (!request.decoderResult().isSuccess()) {
+                        discarding = true;
+                    }
+                }
+                if (message instanceof LastHttpContent) {
+                    inHead = true;
+                    requestLineSeen = false;
+                    checked = 0;
+                }
+            }
+        }
+
+        /** Checks the head's lines that have arrived whole since the last call; a problem, or null. */
+        private String checkHeadLines(ByteBuf buffer) {
+            int end = buffer.writerIndex();
+            int lineStart = buffer.readerIndex() + checked;
+            while (lineStart < end) {
+                int lf = buffer.indexOf(lineStart, end, (byte) '\n');
+                if (lf < 0) {
+                    break;
+                }
+                boolean empty = lf == lineStart || lf == lineStart + 1 && buffer.getByte(lineStart) == '\r';
+                if (!requestLineSeen) {
+                    requestLineSeen = !empty;
+                } else if (empty) {
+                    inHead = false;
+                    checked = lf + 1 - buffer.readerIndex();
+                    return null;
+                } else {
+                    byte first = buffer.getByte(lineStart);
+                    if (first == ' ' || first == '\t') {
+                        return "a field line starts with whitespace (obs-fold, or whitespace after the request line)";
+                    }
+                }
+                lineStart = lf + 1;
+            }
+            checked = lineStart - buffer.readerIndex();
+            return null;
+        }
+
+        @Override
+        protected String splitFirstWordInitialLine(byte[] line, int start, int length) {
+            requireOneSpaceAfter(line, start + length, "method");
+            return super.splitFirstWordInitialLine(line, start, length);
+        }
+
+        @Override
+        protected String splitSecondWordInitialLine(byte[] line, int start, int length) {
+            requireOneSpaceAfter(line, start + length, "request target");
+            return super.splitSecondWordInitialLine(line, start, length);
+        }
+
+        @Override
+        protected String splitThirdWordInitialLine(byte[] line, int start, int length) {
+            if (length < 5 || line[start] != 'H' || line[start + 1] != 'T' || line[start + 2] != 'T'
+                    || line[start + 3] != 'P' || line[start + 4] != '/') {
+                throw RequestRejected.badRequest("the HTTP version is not spelt HTTP/x.y");
+            }
+            return super.splitThirdWordInitialLine(line, start, length);
+        }
+
+        private static void requireOneSpaceAfter(byte[] line, int at, String what) {
+            if (at + 1 >= line.length || line[at] != ' ' || isWhitespace(line[at + 1])) {
+                throw RequestRejected.badRequest("the " + what + " is not followed by exactly one space");
+            }
+        }
+
+        private static boolean isWhitespace(byte b) {
+            return b == ' ' || b == '\t' || b == 0x0b || b == '\f' || b == '\r';
+        }
+    }
+
+    public final class Encoder extends HttpResponseEncoder {
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpResponse response) {
+            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                return super.isContentAlwaysEmpty(response);
+            }
+            Boolean head = heads.poll();
+            return Boolean.TRUE.equals(head) || super.isContentAlwaysEmpty(response);
+        }
+    }
+}
