@@ -38,8 +38,10 @@ public final class HandlerSettings {
 
     /** Settings of {@code herd serve} that a handler needs as well. */
     public static final List<Setting<?>> FORWARDED = List.of(Settings.TRANSPORT, Settings.ACCEPT, Settings.CPU_AFFINITY,
+            Settings.MAX_CONNECTIONS,
             Settings.MAX_BODY,
-            Settings.MAX_INITIAL_LINE, Settings.MAX_HEADER_SIZE, Settings.KEEPALIVE_TIMEOUT,
+            Settings.MAX_INITIAL_LINE, Settings.MAX_HEADER_SIZE, Settings.HEADER_TIMEOUT, Settings.BODY_TIMEOUT,
+            Settings.KEEPALIVE_TIMEOUT,
             Settings.KEEPALIVE_REQUESTS, Settings.MAX_CONNECTION_AGE,
             Settings.GRACEFUL_TIMEOUT, Settings.WARMUP, Settings.WARMUP_TIME, Settings.APP, Settings.CLASSPATH, Settings.MAIN, Settings.STATIC,
             Settings.STATIC_INDEX, Settings.STATIC_LISTING, Settings.PROTOCOL);

@@ -102,6 +102,10 @@ public final class Settings {
                     + "pinned; GC and JIT threads run anywhere.")
             .in(Section.HANDLERS);
 
+    public static final Setting<Long> MAX_CONNECTIONS = Setting.countOrOff("max-connections", "4096",
+            "Open connections per handler; at the limit a handler stops accepting, and new connections wait in "
+                    + "the kernel's queue for a sibling or a free place.").in(Section.HANDLERS);
+
     public static final Setting<Long> MAX_REQUESTS = Setting.countOrOff("max-requests", "off",
             "Retire a handler (replacement first, then a graceful drain) after this many requests.")
             .in(Section.HANDLERS);
@@ -166,6 +170,14 @@ public final class Settings {
     public static final Setting<Long> MAX_HEADER_SIZE = Setting.size("max-header-size", "16k",
             "Largest request header block; a larger one gets 431.").in(Section.HTTP);
 
+    public static final Setting<Duration> HEADER_TIMEOUT = Setting.duration("header-timeout", "20s",
+            "A client has this long, from a request head's first byte, to send the whole head; then 408 and the "
+                    + "connection closes.").in(Section.HTTP);
+
+    public static final Setting<Duration> BODY_TIMEOUT = Setting.duration("body-timeout", "20s",
+            "The longest a client may pause while it sends a request body; then 408 and the connection closes.")
+            .in(Section.HTTP);
+
     public static final Setting<Duration> KEEPALIVE_TIMEOUT = Setting.duration("keepalive-timeout", "15s",
             "An idle keep-alive connection is closed after this long.").in(Section.HTTP);
 
@@ -212,9 +224,10 @@ public final class Settings {
             BIND, BACKLOG, ADMIN,
             HANDLERS, SCALING, MIN_HANDLERS, MAX_HANDLERS, MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE,
             SCALE_INTERVAL, STANDBY,
-            THREADS, TRANSPORT, ACCEPT, CPU_AFFINITY, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
+            THREADS, TRANSPORT, ACCEPT, CPU_AFFINITY, MAX_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
             MAX_BOOT_FAILURES, WARMUP, WARMUP_TIME, HANDLER_JVM_OPTS,
-            MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, KEEPALIVE_TIMEOUT, KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
+            MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, HEADER_TIMEOUT, BODY_TIMEOUT, KEEPALIVE_TIMEOUT,
+            KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
             APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
 
     /** The pool-size policies of {@code --scaling}. */

@@ -4,6 +4,7 @@ import dev.herd.config.Config;
 import dev.herd.config.HandlerSettings;
 import dev.herd.config.Settings;
 import dev.herd.handler.accept.AcceptWatch;
+import dev.herd.handler.accept.ConnectionLimit;
 import dev.herd.handler.accept.SharedSocket;
 import dev.herd.api.HandlerContext;
 import dev.herd.handler.app.Served;
@@ -117,7 +118,8 @@ final class Handler {
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),
                 config.get(Settings.MAX_BODY),
                 new HttpPipeline.KeepAlive(config.get(Settings.KEEPALIVE_TIMEOUT), config.get(Settings.KEEPALIVE_REQUESTS),
-                        config.get(Settings.MAX_CONNECTION_AGE)));
+                        config.get(Settings.MAX_CONNECTION_AGE)),
+                new HttpPipeline.Deadlines(config.get(Settings.HEADER_TIMEOUT), config.get(Settings.BODY_TIMEOUT)));
         if (pipeline != null) {
             ClassWarmup.run(pipeline, context);
         }
@@ -136,6 +138,7 @@ final class Handler {
                 ? () -> scoreboard.meanConnectionsPerLoopOf(slotIndex) : scoreboard::meanConnectionsPerReadyLoop;
         int index = 0;
         List<io.netty.util.concurrent.Future<?>> registrations = new ArrayList<>();
+        ConnectionLimit limit = new ConnectionLimit(config.get(Settings.MAX_CONNECTIONS), handler.connections::size);
         for (IoEventLoop loop : loops) {
             Scoreboard.LoopWriter counters = slot.loop(index++);
             BusyTime busy = meter.of(loop);
@@ -145,7 +148,7 @@ final class Handler {
                 counters.stamp(now, busy.busyNanos(now));
             }, 0, heartbeat, TimeUnit.NANOSECONDS);
             AcceptWatch accept = new AcceptWatch(socket, loop, counters,
-                    accepted -> handler.serve(accepted, loop, serving, pipeline), fairShare);
+                    accepted -> handler.serve(accepted, loop, serving, pipeline), fairShare, limit);
             handler.accepts.add(accept);
             // Registered paused: the loops join the accept race once warm.
             registrations.add(accept.register(false));

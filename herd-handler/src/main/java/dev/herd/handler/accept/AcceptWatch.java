@@ -22,7 +22,7 @@ import java.util.function.DoubleSupplier;
  * drains the whole queue in one go takes most connections of a burst for itself, while accepting
  * one or two and going back to the selector lets the siblings that were woken too take theirs.
  * A loop that holds more than its fair share of connections lets the wake-up pass
- * ({@link FairShare}).
+ * ({@link FairShare}), and so does every loop of a handler at its {@link ConnectionLimit}.
  *
  * <p>The policy is the same on every transport; the {@link Listener} does the transport's part.
  */
@@ -44,6 +44,7 @@ public final class AcceptWatch {
     private final Scoreboard.LoopWriter counters;
     private final Consumer<Channel> serve;
     private final DoubleSupplier fairShare;
+    private final ConnectionLimit limit;
     private final AcceptBackoff backoff = new AcceptBackoff(Duration.ofMillis(50), Duration.ofSeconds(1));
     private IoRegistration registration;
     private boolean stopped;
@@ -51,14 +52,16 @@ public final class AcceptWatch {
     /**
      * @param serve     runs on {@code loop} with each accepted connection, a channel not yet registered
      * @param fairShare open connections per loop over every ready handler
+     * @param limit     the handler's open connections and their limit
      */
     public AcceptWatch(SharedSocket socket, IoEventLoop loop, Scoreboard.LoopWriter counters,
-                       Consumer<Channel> serve, DoubleSupplier fairShare) {
+                       Consumer<Channel> serve, DoubleSupplier fairShare, ConnectionLimit limit) {
         this.listener = socket.listener(this::pending);
         this.loop = loop;
         this.counters = counters;
         this.serve = serve;
         this.fairShare = fairShare;
+        this.limit = limit;
     }
 
     /**
@@ -103,6 +106,11 @@ public final class AcceptWatch {
 
     /** Runs on the loop when the socket is readable: a connection may be pending. */
     private void pending() {
+        if (limit.reached()) {
+            counters.acceptDeferred();
+            pause(ConnectionLimit.PAUSE_MILLIS);
+            return;
+        }
         if (FairShare.shouldDefer(counters.connections(), fairShare)) {
             counters.acceptDeferred();
             pause(FairShare.PAUSE_MILLIS);

@@ -90,13 +90,21 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
     private final IdleSweep idleSweep;
     /** When the connection last read or finished a response (the loop's ticker). */
     private long quietSince;
+    private final long idleTimeoutNanos;
+    private final long bodyTimeoutNanos;
 
-    /** @param idleTimeout a connection waiting this long for its next request is closed ({@code --keepalive-timeout}) */
-    public HttpExchangeHandler(HttpService service, ServingLoop loop, long maxBody, Duration idleTimeout) {
+    /**
+     * @param idleTimeout a connection waiting this long for its next request is closed ({@code --keepalive-timeout})
+     * @param bodyTimeout a client that sends none of a body it owes for this long gets 408 ({@code --body-timeout})
+     */
+    public HttpExchangeHandler(HttpService service, ServingLoop loop, long maxBody, Duration idleTimeout,
+                               Duration bodyTimeout) {
         this.service = service;
         this.loop = loop;
         this.maxBody = maxBody;
-        this.idleSweep = loop.idleSweep(idleTimeout);
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.bodyTimeoutNanos = bodyTimeout.toNanos();
+        this.idleSweep = loop.idleSweep(idleTimeout.compareTo(bodyTimeout) < 0 ? idleTimeout : bodyTimeout);
     }
 
     @Override
@@ -111,10 +119,24 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
         idleSweep.forget(this);
     }
 
+    /**
+     * Between requests, a connection silent for the keep-alive timeout is closed (a head under
+     * way has its own deadline, in the codec). During a request, a client that owes body bytes and
+     * sent none for the body timeout is answered 408, unless herd itself stopped reading (the
+     * application reads a streamed body slowly) or the request was answered already.
+     */
     @Override
-    public void closeIfSilentSince(long cutoffNanos) {
-        if (!closing && current == null && inbound.isEmpty() && quietSince - cutoffNanos < 0) {
-            closeNow();
+    public void sweep(long nowNanos) {
+        if (closing) {
+            return;
+        }
+        long silent = nowNanos - quietSince;
+        if (current == null) {
+            if (inbound.isEmpty() && silent > idleTimeoutNanos) {
+                closeNow();
+            }
+        } else if (!current.bodyComplete && !readPaused && silent > bodyTimeoutNanos) {
+            current.bodyTimedOut(Duration.ofNanos(bodyTimeoutNanos));
         }
     }
 
@@ -463,6 +485,17 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
             if (answered.compareAndSet(false, true)) {
                 writeFull(status(status), Unpooled.copiedBuffer(status.reasonPhrase() + "\n", StandardCharsets.US_ASCII));
             }
+        }
+
+        /** The client sent none of the body it owes for {@code timeout}: 408, unless answered already. */
+        void bodyTimedOut(Duration timeout) {
+            if (answered.get()) {
+                return;
+            }
+            if (stream != null) {
+                stream.fail(new IOException("the client sent no body for " + timeout.toMillis() + " ms"), false);
+            }
+            reject(HttpResponseStatus.REQUEST_TIMEOUT);
         }
 
         /** The connection closed before the call was over. */

@@ -21,7 +21,23 @@ import java.time.Duration;
  * </ol>
  */
 public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeaderSize, long maxBody,
-                           KeepAlive keepAlive) {
+                           KeepAlive keepAlive, Deadlines deadlines) {
+
+    /** With the default deadlines. */
+    public HttpPipeline(HttpService service, int maxInitialLine, int maxHeaderSize, long maxBody, KeepAlive keepAlive) {
+        this(service, maxInitialLine, maxHeaderSize, maxBody, keepAlive, Deadlines.DEFAULT);
+    }
+
+    /**
+     * How long a client may take to send a request: the whole head, from its first byte
+     * ({@code --header-timeout}), and the longest pause within a body ({@code --body-timeout}).
+     * Past either it gets 408 and the connection closes: a slow client holds a connection for a
+     * bounded time, and never delays anyone else (all of it is event-driven).
+     */
+    public record Deadlines(Duration head, Duration bodyGap) {
+        /** The defaults of {@code --header-timeout} and {@code --body-timeout}. */
+        public static final Deadlines DEFAULT = new Deadlines(Duration.ofSeconds(20), Duration.ofSeconds(20));
+    }
 
     /**
      * How long keep-alive connections live.
@@ -45,11 +61,12 @@ public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeade
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLine)
                 .setMaxHeaderSize(maxHeaderSize);
-        ChannelPipeline pipeline = channel.pipeline().addLast("codec", new RequestCodec(decoder));
+        ChannelPipeline pipeline = channel.pipeline().addLast("codec", new RequestCodec(decoder, deadlines.head()));
         for (RequestRule rule : RULES) {
             pipeline.addLast(rule.getClass().getSimpleName(), rule);
         }
         pipeline.addLast("limits", new KeepAliveLimits(keepAlive.maxRequests(), keepAlive.maxAge(), loop))
-                .addLast("exchange", new HttpExchangeHandler(service, loop, maxBody, keepAlive.idleTimeout()));
+                .addLast("exchange", new HttpExchangeHandler(service, loop, maxBody, keepAlive.idleTimeout(),
+                deadlines.bodyGap()));
     }
 }

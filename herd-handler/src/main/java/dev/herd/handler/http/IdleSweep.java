@@ -10,35 +10,32 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The keep-alive timeout of one event loop's connections: one task per loop, run a few times per
- * timeout, asks every connection whether it has been silent too long, instead of a timer per
- * connection that every read and write would touch. A connection is closed between the timeout
- * and the timeout plus one period after it went silent. Used on the loop's thread only.
+ * The timeouts of one event loop's connections (keep-alive idle time, the gap between body bytes):
+ * one task per loop, run every period, asks every connection whether one of its deadlines has
+ * passed, instead of a timer per connection that every read and write would touch. A connection
+ * times out between its timeout and its timeout plus one period. Used on the loop's thread only.
  */
 final class IdleSweep {
     /** A connection the sweep watches. */
     interface Watched {
-        /** Closes the connection if it has waited for a request since before {@code cutoffNanos} (loop ticker time). */
-        void closeIfSilentSince(long cutoffNanos);
+        /** Acts on whichever of the connection's deadlines has passed by {@code nowNanos} (loop ticker time). */
+        void sweep(long nowNanos);
     }
 
     private static final Duration MIN_PERIOD = Duration.ofMillis(10);
     private static final Duration MAX_PERIOD = Duration.ofSeconds(1);
 
     private final EventLoop loop;
-    private final long timeoutNanos;
     private final Set<Watched> connections = new LinkedHashSet<>();
 
-    IdleSweep(EventLoop loop, Duration timeout) {
+    IdleSweep(EventLoop loop, long periodNanos) {
         this.loop = loop;
-        this.timeoutNanos = timeout.toNanos();
-        long period = Math.clamp(timeout.toNanos() / 4, MIN_PERIOD.toNanos(), MAX_PERIOD.toNanos());
-        loop.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
+        loop.scheduleAtFixedRate(this::sweep, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** The timeout this sweep enforces. */
-    long timeoutNanos() {
-        return timeoutNanos;
+    /** The period that enforces {@code timeout} to within a quarter of it (10 ms to 1 s). */
+    static long periodFor(Duration timeout) {
+        return Math.clamp(timeout.toNanos() / 4, MIN_PERIOD.toNanos(), MAX_PERIOD.toNanos());
     }
 
     void watch(Watched connection) {
@@ -53,11 +50,11 @@ final class IdleSweep {
         if (connections.isEmpty()) {
             return;
         }
-        long cutoff = loop.ticker().nanoTime() - timeoutNanos;
+        long now = loop.ticker().nanoTime();
         // Closing a connection makes it forget itself: go over a copy.
         List<Watched> all = new ArrayList<>(connections);
         for (Watched connection : all) {
-            connection.closeIfSilentSince(cutoff);
+            connection.sweep(now);
         }
     }
 }

@@ -11,12 +11,16 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP/1.1 server codec: Netty's request decoder and response encoder, with the syntax checks
@@ -31,6 +35,11 @@ import java.util.List;
  * A request that breaks one becomes a failed request ({@link RequestRejected}, 400) and the rest
  * of the connection's input is dropped, as Netty does with what it cannot parse.
  *
+ * <p>It also keeps the head's deadline ({@code --header-timeout}): from the first byte of a head
+ * that does not arrive whole in one read, the client has that long to send the rest, or it gets
+ * 408 and the connection closes. A timer runs only while a head is incomplete: heads that come in
+ * one read, nearly all of them, cost none.
+ *
  * <p>The encoder leaves out the body of a response to HEAD, as {@code HttpServerCodec}'s does:
  * the decoder notes each request's method in order, the encoder takes them in order.
  */
@@ -38,7 +47,10 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
     /** Whether each request not yet answered was a HEAD, in order. */
     private final ArrayDeque<Boolean> heads = new ArrayDeque<>();
 
-    public RequestCodec(HttpDecoderConfig config) {
+    private final long headTimeoutNanos;
+
+    public RequestCodec(HttpDecoderConfig config, Duration headTimeout) {
+        this.headTimeoutNanos = headTimeout.toNanos();
         init(new Decoder(config), new Encoder());
     }
 
@@ -51,6 +63,8 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
         private int checked;
         /** After a rejected head: everything else is dropped. */
         private boolean discarding;
+        /** Fires at the deadline of a head that has begun to arrive; null between heads. */
+        private ScheduledFuture<?> headDeadline;
 
         Decoder(HttpDecoderConfig config) {
             super(config);
@@ -65,12 +79,8 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
             if (inHead) {
                 String problem = checkHeadLines(buffer);
                 if (problem != null) {
-                    discarding = true;
                     buffer.skipBytes(buffer.readableBytes());
-                    HttpRequest invalid = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
-                    invalid.setDecoderResult(DecoderResult.failure(RequestRejected.badRequest(problem)));
-                    heads.add(Boolean.FALSE);
-                    out.add(invalid);
+                    out.add(reject(RequestRejected.badRequest(problem)));
                     return;
                 }
             }
@@ -81,6 +91,7 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
             for (int i = from; i < out.size(); i++) {
                 Object message = out.get(i);
                 if (message instanceof HttpRequest request) {
+                    cancelDeadline();
                     heads.add(HttpMethod.HEAD.equals(request.method()));
                     if (!request.decoderResult().isSuccess()) {
                         discarding = true;
@@ -92,6 +103,47 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
                     checked = 0;
                 }
             }
+            if (inHead && !discarding && (requestLineSeen || buffer.isReadable()) && headDeadline == null) {
+                headDeadline = ctx.executor().schedule(() -> headTimedOut(ctx), headTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        /** A failed request that the exchange answers; whatever else the client sends is dropped. */
+        private HttpRequest reject(RequestRejected why) {
+            cancelDeadline();
+            discarding = true;
+            HttpRequest invalid = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+            invalid.setDecoderResult(DecoderResult.failure(why));
+            heads.add(Boolean.FALSE);
+            return invalid;
+        }
+
+        private void headTimedOut(ChannelHandlerContext ctx) {
+            headDeadline = null;
+            if (inHead && !discarding && ctx.channel().isActive()) {
+                ctx.fireChannelRead(reject(new RequestRejected(HttpResponseStatus.REQUEST_TIMEOUT,
+                        "the request head did not arrive within " + TimeUnit.NANOSECONDS.toMillis(headTimeoutNanos)
+                                + " ms")));
+            }
+        }
+
+        private void cancelDeadline() {
+            if (headDeadline != null) {
+                headDeadline.cancel(false);
+                headDeadline = null;
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            cancelDeadline();
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+            cancelDeadline();
+            super.handlerRemoved0(ctx);
         }
 
         /** Checks the head's lines that have arrived whole since the last call; a problem, or null. */

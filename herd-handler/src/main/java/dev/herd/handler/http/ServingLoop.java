@@ -22,7 +22,7 @@ public final class ServingLoop {
     private final BusyTime busy;
     private final Rebalancing rebalancing;
     /** The idle sweeps of this loop, by timeout (one in practice: the handler's keep-alive timeout). */
-    private final java.util.Map<Duration, IdleSweep> idleSweeps = new java.util.HashMap<>();
+    private final java.util.Map<Long, IdleSweep> idleSweeps = new java.util.HashMap<>();
 
     /** @param meanOfReadyLoops open connections per loop over every ready handler: the fair share */
     public ServingLoop(EventLoop loop, Scoreboard.LoopWriter counters, HandlerContext handler,
@@ -58,9 +58,9 @@ public final class ServingLoop {
         return busy;
     }
 
-    /** The sweep that closes this loop's connections silent for {@code timeout}; on the loop's thread only. */
-    IdleSweep idleSweep(Duration timeout) {
-        return idleSweeps.computeIfAbsent(timeout, t -> new IdleSweep(loop, t));
+    /** The sweep that enforces timeouts as short as {@code shortest} on this loop's connections; on the loop's thread only. */
+    IdleSweep idleSweep(Duration shortest) {
+        return idleSweeps.computeIfAbsent(IdleSweep.periodFor(shortest), period -> new IdleSweep(loop, period));
     }
 
     /** Whether a keep-alive connection of this loop should be asked to reconnect, to spread the load. */

@@ -3,6 +3,7 @@ package dev.herd.handler.warmup;
 import dev.herd.api.HandlerContext;
 import dev.herd.api.WarmupRequest;
 import dev.herd.handler.accept.AcceptWatch;
+import dev.herd.handler.accept.ConnectionLimit;
 import dev.herd.handler.accept.SharedSocket;
 import dev.herd.handler.busy.BusyTime;
 import dev.herd.handler.http.HttpPipeline;
@@ -167,7 +168,7 @@ public final class Warmup {
                         accepted.unsafe().closeForcibly();
                     }
                 });
-            }, scratch::meanConnectionsPerReadyLoop);
+            }, scratch::meanConnectionsPerReadyLoop, ConnectionLimit.NONE);
             watches.add(watch);
         }
         Served made = new Served(socket, watches);

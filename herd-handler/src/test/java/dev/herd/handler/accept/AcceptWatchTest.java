@@ -53,6 +53,9 @@ class AcceptWatchTest {
     private InetSocketAddress address;
     /** Open connections per loop over the pool, as the scoreboard would say. */
     private volatile double meanOfReadyLoops = 100;
+    /** The handler's open connections and their limit, as the watches see them. */
+    private volatile int handlerOpen;
+    private long maxConnections;
 
     /** A transport and an accept strategy that go together. */
     record Way(Transport transport, Accept accept) {
@@ -159,6 +162,27 @@ class AcceptWatchTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("ways")
+    void aHandlerAtItsConnectionLimitLeavesNewConnectionsQueued(Way way) throws Exception {
+        maxConnections = 3;
+        handlerOpen = 3;
+        watching(way, true);
+        try (Socket client = new Socket()) {
+            client.connect(address, 5_000);
+            client.setSoTimeout(5_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (board.read(0).acceptsDeferred() < 3) {
+                assertThat(System.nanoTime()).as("leaving the pending connection queued").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            assertThat(accepted).isEmpty();
+
+            handlerOpen = 2;
+            assertThat(read(client)).isEqualTo("hello");
+        }
+    }
+
     /**
      * Lets every loop poll its I/O twice: a loop woken for a task first handles what its poll
      * found ready, so a watch that would accept a queued connection has done so by then.
@@ -219,7 +243,7 @@ class AcceptWatchTest {
                 }
             });
             loop.register(channel);
-        }, () -> meanOfReadyLoops);
+        }, () -> meanOfReadyLoops, new ConnectionLimit(maxConnections, () -> handlerOpen));
     }
 
     private String greeting() throws IOException {

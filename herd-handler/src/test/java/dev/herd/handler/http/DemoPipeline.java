@@ -57,6 +57,13 @@ final class DemoPipeline implements AutoCloseable {
         return connect(ch, loop(ch), MAX_BODY, keepAlive);
     }
 
+    /** A connection with these keep-alive limits and request deadlines. */
+    EmbeddedChannel channel(HttpPipeline.KeepAlive keepAlive, HttpPipeline.Deadlines deadlines) {
+        EmbeddedChannel ch = frozen();
+        new HttpPipeline(demo(), 8192, 16384, MAX_BODY, keepAlive, deadlines).configure(ch, loop(ch));
+        return ch;
+    }
+
     /** A channel whose clock moves only when the test advances it. */
     static EmbeddedChannel frozen() {
         EmbeddedChannel ch = new EmbeddedChannel();

@@ -8,11 +8,14 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * The keep-alive timeout, enforced by one sweep per loop: a connection waiting for its next
- * request longer than the timeout is closed (within a period of the sweep after it); one that
- * reads, or has a request under way, is not. Time is the loop's, moved by the test.
+ * The connection timeouts. The keep-alive timeout and the body timeout are enforced by one sweep
+ * per loop: a connection waiting for its next request longer than the keep-alive timeout is
+ * closed (within a period of the sweep after it); one that reads, or has a request under way, is
+ * not; a client that stops sending a body it owes gets 408. The head's deadline runs from its
+ * first byte, however the client trickles the rest. Time is the loop's, moved by the test.
  */
 class IdleSweepTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(4);
@@ -61,6 +64,52 @@ class IdleSweepTest {
         assertThat(DemoPipeline.drainOutbound(ch)).startsWith("HTTP/1.1 200").endsWith("abcdefghij");
         advance(ch, 5_000);
         assertThat(ch.isOpen()).as("idle after its response").isFalse();
+    }
+
+    @Test
+    void aHeadTrickledPastItsDeadlineIsAnswered408AndClosed() {
+        EmbeddedChannel ch = pipeline.channel(HttpPipeline.KeepAlive.idleTimeout(TIMEOUT),
+                new HttpPipeline.Deadlines(Duration.ofSeconds(10), Duration.ofSeconds(10)));
+        ch.writeInbound(DemoPipeline.ascii("GET / HTTP/1.1\r\n"));
+        // A byte a second keeps the connection from ever being silent for the keep-alive timeout.
+        for (int second = 1; second < 10; second++) {
+            advance(ch, 1_000);
+            ch.writeInbound(DemoPipeline.ascii("X"));
+        }
+        assertThat(ch.outboundMessages()).as("9 s into the head").isEmpty();
+        advance(ch, 1_000);
+        String raw = DemoPipeline.drainOutbound(ch);
+        assertThat(raw).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close");
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void theHeadDeadlineStartsWithEachHeadsFirstByte() {
+        EmbeddedChannel ch = pipeline.channel(HttpPipeline.KeepAlive.idleTimeout(Duration.ofSeconds(60)),
+                new HttpPipeline.Deadlines(Duration.ofSeconds(10), Duration.ofSeconds(10)));
+        for (int request = 0; request < 3; request++) {
+            ch.writeInbound(DemoPipeline.ascii("GET / HTTP/1.1\r\n"));
+            advance(ch, 8_000);
+            ch.writeInbound(DemoPipeline.ascii("Host: x\r\n\r\n"));
+            assertThat(DemoPipeline.drainOutbound(ch)).as("request " + request).startsWith("HTTP/1.1 200 ");
+            advance(ch, 8_000);
+        }
+        assertThat(ch.isOpen()).isTrue();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aBodyPausedPastTheBodyTimeoutIsAnswered408AndClosed() {
+        EmbeddedChannel ch = pipeline.channel(HttpPipeline.KeepAlive.idleTimeout(TIMEOUT),
+                new HttpPipeline.Deadlines(Duration.ofSeconds(10), Duration.ofSeconds(6)));
+        ch.writeInbound(DemoPipeline.ascii("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab"));
+        advance(ch, 5_000);
+        ch.writeInbound(DemoPipeline.ascii("cd"));
+        advance(ch, 5_000);
+        assertThat(ch.outboundMessages()).as("5 s after the last body bytes").isEmpty();
+        advance(ch, 2_000);
+        assertThat(DemoPipeline.drainOutbound(ch)).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close");
+        assertThat(ch.isOpen()).isFalse();
     }
 
     private EmbeddedChannel connection() {
