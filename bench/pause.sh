@@ -17,7 +17,7 @@
 # Load goes to 127.0.0.1 only and is bounded in time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-. "$root/bench/nginx.sh"
+. "$root/bench/servers.sh"
 RATE=${RATE:-1000}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-3}
 SERVERS=${SERVERS:-herd herd4 herd-excl herd-rp nginx netty}
 
@@ -39,14 +39,6 @@ trap 'exit 130' INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # Waits until 127.0.0.1:$1 answers GET / with 200.
-await_serving() {
-  for _ in $(seq 1 600); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/" 2>/dev/null)" = 200 ] && return 0
-    sleep 0.1
-  done
-  echo "server on port $1 did not answer" >&2; return 1
-}
-
 # start SERVER PORT ADMIN: starts it in a session of its own (SERVER_PID), waits until it serves,
 # and sets VICTIM to the pid to pause.
 start() {
@@ -82,13 +74,6 @@ start() {
   esac
 }
 
-stop() {
-  kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=''
-}
-
 echo "pause isolation: one process stopped 200 ms every 1 s; open loop of $RATE new connections/s (GET /)" \
   "for $DURATION s, then unpaused, then $RATE req/s paused over 50 keep-alive connections;" \
   "$ROUNDS rounds, interleaved; 127.0.0.1, $(nproc) CPUs shared"
@@ -100,7 +85,7 @@ for round in $(seq 1 "$ROUNDS"); do
     "$java" --enable-native-access=ALL-UNNAMED -cp "$classpath" dev.herd.bench.PauseLoad \
       "$server" "$port" "$VICTIM" "$RATE" "$DURATION" | tee -a "$work/out" | grep -v '^|' >&2
     grep '^|' "$work/out" | tail -n 1 >>"$rows"
-    stop
+    stop_session
   done
 done
 

@@ -24,7 +24,7 @@ peers_dir="${PEERS_DIR:-$root/../shared/bench/peers}"
 # alive, tree_cpu_ticks, stop_tree, free_port: the process-tree helpers of the peer harness.
 # shellcheck source=/dev/null
 . "$peers_dir/lib/proc.sh"
-. "$root/bench/nginx.sh"
+. "$root/bench/servers.sh"
 
 REPS=${REPS:-3}
 DURATION=${DURATION:-10}

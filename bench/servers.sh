@@ -1,4 +1,4 @@
-# Sourced by the bench scripts that run nginx beside herd.
+# Sourced by the bench scripts that start servers of their own.
 #
 # start_nginx_conf DIR PORT LOG HTTP_EXTRA SERVER_BODY: writes DIR/nginx.conf (2 workers, no access
 # log, temp files under DIR) with HTTP_EXTRA in its http block and SERVER_BODY in a server on
@@ -32,4 +32,21 @@ http {
 CONF
   setsid nginx -p "$dir/" -e "$dir/error.log" -c "$dir/nginx.conf" </dev/null >"$log" 2>&1 &
   SERVER_PID=$!
+}
+
+# await_serving PORT: waits (up to 60 s) until GET / on 127.0.0.1:PORT answers 200.
+await_serving() {
+  for _ in $(seq 1 600); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/" 2>/dev/null)" = 200 ] && return 0
+    sleep 0.1
+  done
+  echo "server on port $1 did not answer" >&2; return 1
+}
+
+# stop_session: stops the session SERVER_PID leads (SIGTERM, then SIGKILL after 30 s) and clears SERVER_PID.
+stop_session() {
+  kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=''
 }
