@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Faults under load: CLIENTS closed-loop clients (half a new connection per request, half
+# keep-alive) run SECONDS undisturbed, then SECONDS while a random worker is killed with SIGKILL
+# every 500 ms (herd-bench Chaos). Reports requests sent, succeeded and failed, the rate during the
+# chaos against the undisturbed one, and failures per kill.
+#   herd          herd serve --handlers 2 (a dead handler is replaced by a cold JVM)
+#   herd-standby  herd serve --handlers 2 --standby 2 (a warm standby replaces it at once)
+#   nginx         2 workers, return 200 (the master forks a new worker)
+#   bench/chaos.sh                                   all three; 16 clients, 30 s per phase
+#   CLIENTS=8 SECONDS_=10 SERVERS="herd nginx" bench/chaos.sh
+# Load goes to 127.0.0.1 only and is bounded in time.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/bench/servers.sh"
+CLIENTS=${CLIENTS:-16}; SECONDS_=${SECONDS_:-30}
+SERVERS=${SERVERS:-herd herd-standby nginx}
+
+[[ " $SERVERS " != *" nginx "* ]] || "$root/bench/install-tools.sh" nginx >/dev/null
+"$root/herd" build
+java="$("$root/herd" java-home)/bin/java"
+jar="$(ls "$root"/herd-bench/target/herd-bench-*.jar | head -n 1)"
+classpath="$jar:$(cat "$root/herd-bench/target/runtime.classpath")"
+work="$(mktemp -d /tmp/herd-chaos.XXXXXX)"
+chmod 755 "$work"
+SERVER_PID=''
+cleanup() {
+  [ -z "$SERVER_PID" ] || kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+for server in $SERVERS; do
+  port=$(free_port); admin=$(free_port)
+  case $server in
+    herd|herd-standby)
+      extra=(); [ "$server" != herd-standby ] || extra=(--standby 2)
+      setsid "$root/herd" serve --bind "127.0.0.1:$port" --admin "127.0.0.1:$admin" --handlers 2 "${extra[@]}" \
+        </dev/null >"$work/$server.log" 2>&1 & SERVER_PID=$!
+      workers="herd:$admin" ;;
+    nginx)
+      start_nginx_conf "$work/nginx" "$port" "$work/nginx.log" "" \
+        'location / { default_type text/plain; return 200 "Hello, World!"; }'
+      workers="children:$SERVER_PID" ;;
+    *) echo "unknown server $server" >&2; exit 2 ;;
+  esac
+  await_serving "$port"
+  echo "== $server"
+  "$java" --enable-native-access=ALL-UNNAMED -cp "$classpath" dev.herd.bench.Chaos \
+    "$port" "$workers" "$CLIENTS" "$SECONDS_"
+  if [ "$server" != nginx ]; then
+    echo "handlers the spawner saw killed: $(grep -c "killed by SIGKILL" "$work/$server.log" || true)"
+  fi
+  stop_session
+done
