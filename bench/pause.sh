@@ -21,24 +21,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RATE=${RATE:-1000}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-3}
 SERVERS=${SERVERS:-herd herd4 herd-excl herd-rp nginx netty}
 
-[[ " $SERVERS " != *" nginx "* ]] || "$root/bench/install-tools.sh" nginx >/dev/null
-"$root/herd" build
-java="$("$root/herd" java-home)/bin/java"
-jar="$(ls "$root"/herd-bench/target/herd-bench-*.jar | head -n 1)"
-classpath="$jar:$(cat "$root/herd-bench/target/runtime.classpath")"
-work="$(mktemp -d /tmp/herd-pause.XXXXXX)"
-chmod 755 "$work"
-SERVER_PID=''
-cleanup() {
-  [ -z "$SERVER_PID" ] || kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_setup pause
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# Waits until 127.0.0.1:$1 answers GET / with 200.
 # start SERVER PORT ADMIN: starts it in a session of its own (SERVER_PID), waits until it serves,
 # and sets VICTIM to the pid to pause.
 start() {

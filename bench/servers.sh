@@ -50,3 +50,28 @@ stop_session() {
   kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
   SERVER_PID=''
 }
+
+# bench_setup NAME: installs nginx if SERVERS names it, builds herd, and sets java and classpath
+# (herd-bench's programs), work (a temporary directory, removed at exit, as is the session of
+# SERVER_PID) and free_port. Needs root.
+bench_setup() {
+  [[ " $SERVERS " != *" nginx "* ]] || "$root/bench/install-tools.sh" nginx >/dev/null
+  "$root/herd" build
+  java="$("$root/herd" java-home)/bin/java"
+  local jar
+  jar="$(ls "$root"/herd-bench/target/herd-bench-*.jar | head -n 1)"
+  classpath="$jar:$(cat "$root/herd-bench/target/runtime.classpath")"
+  work="$(mktemp -d "/tmp/herd-$1.XXXXXX")"
+  chmod 755 "$work"
+  SERVER_PID=''
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+  [ -z "$SERVER_PID" ] || kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
+  rm -rf "$work"
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

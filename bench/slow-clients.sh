@@ -14,23 +14,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HEADS=${HEADS:-300}; BODIES=${BODIES:-100}; RATE=${RATE:-500}; SECONDS_=${SECONDS_:-5}; CAP=${CAP:-90}
 SERVERS=${SERVERS:-herd nginx}
 
-[[ " $SERVERS " != *" nginx "* ]] || "$root/bench/install-tools.sh" nginx >/dev/null
-"$root/herd" build
-java="$("$root/herd" java-home)/bin/java"
-jar="$(ls "$root"/herd-bench/target/herd-bench-*.jar | head -n 1)"
-classpath="$jar:$(cat "$root/herd-bench/target/runtime.classpath")"
-work="$(mktemp -d /tmp/herd-slow.XXXXXX)"
-chmod 755 "$work"
-SERVER_PID=''
-cleanup() {
-  [ -z "$SERVER_PID" ] || kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_setup slow
 ulimit -n 65536 2>/dev/null || true
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 for server in $SERVERS; do
   port=$(free_port)
