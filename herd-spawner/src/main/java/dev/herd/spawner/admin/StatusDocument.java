@@ -183,7 +183,7 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
         perHandler(m, "herd_handler_accept_errors_total", "counter", "Accepts that failed.",
                 h -> h.slot().acceptErrors());
         perHandler(m, "herd_handler_accepts_deferred_total", "counter",
-                "Wake-ups a loop let pass because it held more than its fair share of connections.",
+                "Wake-ups a loop let pass because it held more than its fair share of connections, or its handler held --max-connections.",
                 h -> h.slot().acceptsDeferred());
         perHandler(m, "herd_handler_rebalance_closes_total", "counter",
                 "Keep-alive connections asked to reconnect because their loop held more than its fair share.",
