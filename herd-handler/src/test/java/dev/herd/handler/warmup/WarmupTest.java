@@ -115,17 +115,24 @@ class WarmupTest {
 
     @Test
     void aWarmupThatOutlivesItsLimitIsCutShortAndTheHandlerGoesOn() {
+        // Stuck until the test is over (bounded, should the warm-up never give up on it).
+        java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
         HttpApp stuck = new HttpApp() {
             @Override
             public Response handle(Request request) throws Exception {
-                Thread.sleep(Duration.ofSeconds(30));
+                over.await(30, java.util.concurrent.TimeUnit.SECONDS);
                 return Response.text("late");
             }
         };
         long start = System.nanoTime();
 
-        Warmup.Outcome outcome = Warmup.run(loops(Transport.EPOLL), new Like(Transport.EPOLL, Accept.HERD, false).socket(),
-                CONTEXT, pipeline(stuck), List.of(WarmupRequest.get("/stuck")), 1_000, Duration.ofMillis(300));
+        Warmup.Outcome outcome;
+        try {
+            outcome = Warmup.run(loops(Transport.EPOLL), new Like(Transport.EPOLL, Accept.HERD, false).socket(),
+                    CONTEXT, pipeline(stuck), List.of(WarmupRequest.get("/stuck")), 1_000, Duration.ofMillis(300));
+        } finally {
+            over.countDown();
+        }
 
         assertThat(outcome.cutShort()).isTrue();
         assertThat(outcome.rounds()).isZero();
