@@ -1,5 +1,6 @@
 package dev.herd.handler.http;
 
+import dev.herd.config.Settings;
 import dev.herd.handler.http.rules.RequestRule;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
@@ -36,7 +37,8 @@ public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeade
      */
     public record Deadlines(Duration head, Duration bodyGap) {
         /** The defaults of {@code --header-timeout} and {@code --body-timeout}. */
-        public static final Deadlines DEFAULT = new Deadlines(Duration.ofSeconds(20), Duration.ofSeconds(20));
+        public static final Deadlines DEFAULT = new Deadlines(Settings.HEADER_TIMEOUT.defaultValue(),
+                Settings.BODY_TIMEOUT.defaultValue());
     }
 
     /**
