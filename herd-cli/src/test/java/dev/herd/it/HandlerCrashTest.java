@@ -38,7 +38,8 @@ class HandlerCrashTest {
 
             long victim = before.getFirst();
             Posix.kill(victim, Signal.KILL.number());
-            JsonNode replaced = herd.awaitHandlers("a new handler replacing " + victim, Duration.ofSeconds(5),
+            // The replacement boots and warms up (up to --warmup-time) on cores the load keeps busy.
+            JsonNode replaced = herd.awaitHandlers("a new handler replacing " + victim, Duration.ofSeconds(30),
                     s -> HerdProcess.readyPids(s).size() == 2 && !HerdProcess.allPids(s).contains(victim));
             loading.set(false);
             load.join();
