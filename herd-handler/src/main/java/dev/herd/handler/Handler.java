@@ -13,6 +13,7 @@ import dev.herd.handler.busy.BusyTime;
 import dev.herd.handler.http.HttpPipeline;
 import dev.herd.handler.http.ServingLoop;
 import dev.herd.handler.warmup.ClassWarmup;
+import dev.herd.handler.warmup.Hurry;
 import dev.herd.handler.warmup.Warmup;
 import dev.herd.os.ExitCode;
 import dev.herd.os.Posix;
@@ -89,8 +90,9 @@ final class Handler {
     /**
      * Starts the event loops on the shared socket, serving what {@code served} says. The
      * application's code runs with its own class loader as the loops' context class loader.
+     * {@code hurry} cuts the warm-up short.
      */
-    static Handler start(Config config, SharedSocket socket, HandlerContext context, Served served)
+    static Handler start(Config config, SharedSocket socket, HandlerContext context, Served served, Hurry hurry)
             throws IOException {
         Scoreboard scoreboard = Scoreboard.open(Path.of(config.get(HandlerSettings.SCOREBOARD)));
         // The spawner laid the scoreboard out for the pool's loops per handler (--threads, resolved).
@@ -158,7 +160,8 @@ final class Handler {
         }
         long rounds = config.get(Settings.WARMUP);
         if (pipeline != null && rounds > 0) {
-            warmUp(loops, socket, context, pipeline, served, (int) rounds, config.get(Settings.WARMUP_TIME), meter, slot);
+            warmUp(loops, socket, context, pipeline, served, (int) rounds, config.get(Settings.WARMUP_TIME), hurry,
+                    meter, slot);
         }
         if (!standby) {
             handler.accepts.forEach(AcceptWatch::watch);
@@ -180,9 +183,9 @@ final class Handler {
      * warm-up kept them busy, and that must not look like load to the spawner's scaling.
      */
     private static void warmUp(List<IoEventLoop> loops, SharedSocket socket, HandlerContext context,
-                               HttpPipeline pipeline, Served served, int rounds, Duration limit,
+                               HttpPipeline pipeline, Served served, int rounds, Duration limit, Hurry hurry,
                                BusyMeter meter, Scoreboard.SlotWriter slot) {
-        Warmup.Outcome warm = Warmup.run(loops, socket, context, pipeline, served.warmup(), rounds, limit);
+        Warmup.Outcome warm = Warmup.run(loops, socket, context, pipeline, served.warmup(), rounds, limit, hurry);
         // Cut short is what busy cores do to a warm-up, not a fault; a failed request is one.
         LOG.log(warm.failed() > 0 ? System.Logger.Level.WARNING : System.Logger.Level.INFO, warm.describe());
         List<io.netty.util.concurrent.Future<?>> restarts = new ArrayList<>();

@@ -5,6 +5,7 @@ import dev.herd.config.HandlerSettings;
 import dev.herd.api.HandlerContext;
 import dev.herd.handler.app.BootFailure;
 import dev.herd.handler.app.Served;
+import dev.herd.handler.warmup.Hurry;
 import dev.herd.os.ExitCode;
 import dev.herd.os.OsException;
 import dev.herd.os.Posix;
@@ -54,6 +55,7 @@ public final class HandlerMain {
         AtomicReference<Handler> running = new AtomicReference<>();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean activate = new AtomicBoolean();
+        Hurry hurry = new Hurry();
         Signals.handle(Signal.TERM, s -> {
             stop.set(true);
             Handler h = running.get();
@@ -61,9 +63,13 @@ public final class HandlerMain {
                 h.requestStop(orphaned(spawnerPid));
             }
         });
-        // USR1, not USR2: HotSpot keeps SIGUSR2 for itself on Linux.
+        // USR1, not USR2: HotSpot keeps SIGUSR2 for itself on Linux. It means "the pool needs you
+        // now": a standby starts accepting, and a warm-up under way stops. The spawner sends it only
+        // once the handler has claimed its slot (in Handler.start), so after this is in place: by
+        // default SIGUSR1 ends a JVM.
         Signals.handle(Signal.USR1, s -> {
             activate.set(true);
+            hurry.request();
             Handler h = running.get();
             if (h != null) {
                 h.activate();
@@ -76,7 +82,7 @@ public final class HandlerMain {
         try {
             var socket = Handler.inheritedSocket(config);
             Served served = Served.boot(config, context, socket.channel().getLocalAddress());
-            handler = Handler.start(config, socket, context, served);
+            handler = Handler.start(config, socket, context, served, hurry);
         } catch (BootFailure e) {
             bootFailed(e);
             return;

@@ -46,6 +46,7 @@ final class HandlerHandle {
     private long termSentAtNanos = Long.MIN_VALUE;
     private long quitSentAtNanos = Long.MIN_VALUE;
     private boolean killSent;
+    private boolean hurried;
     private String retireReason;
     private long lastAcceptsWon;
     private long lastAcceptsLost;
@@ -152,6 +153,20 @@ final class HandlerHandle {
     /** Tells a standby handler to start watching the socket (SIGUSR1); it accepts within milliseconds. */
     void activate() {
         phase = Phase.READY;
+        launcher.signal(pid, Signal.USR1);
+    }
+
+    /** Whether {@link #hurry} would tell it something: booting to accept, and not told yet. */
+    boolean mayHurry() {
+        return phase == Phase.STARTING && !bootsToStandby && !hurried && !terminating();
+    }
+
+    /**
+     * Tells a handler still booting that the pool needs it now (SIGUSR1): it skips what is left of
+     * its warm-up and accepts cold.
+     */
+    void hurry() {
+        hurried = true;
         launcher.signal(pid, Signal.USR1);
     }
 

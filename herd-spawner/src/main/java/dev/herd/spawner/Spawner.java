@@ -73,6 +73,8 @@ public final class Spawner {
     private boolean stopping;
     private ExitCode exitCode = ExitCode.OK;
     private long plannedWakeNanos;
+    /** Whether a handler has accepted since the spawner started: before that, no one is hurried. */
+    private boolean hasServed;
     /** The event that ended the last wait; handled first in the next pass. */
     private SpawnerEvent woken;
 
@@ -222,6 +224,7 @@ public final class Spawner {
             }
             advanceReload(now);
             fill(now);
+            hurry(reading);
             trim(now, reading);
             sockets.closeSurplus(pool.all(), target).forEach(line -> log.add(Level.WARNING, "socket", line));
         }
@@ -424,6 +427,7 @@ public final class Spawner {
             long ms = (now - h.spawnedAtNanos()) / 1_000_000;
             if (slot.state() == SlotState.READY) {
                 h.ready();
+                hasServed = true;
                 bootFailures.succeeded();
                 log.add(Level.INFO, "ready", h + " ready " + ms + " ms after spawn");
             } else if (slot.state() == SlotState.STANDBY) {
@@ -581,6 +585,30 @@ public final class Spawner {
         int standby = pool.count(h -> h.generation() == g && h.standing());
         while (standby < standbyWanted && bootFailures.maySpawn(now) && spawn(now, true)) {
             standby++;
+        }
+    }
+
+    /**
+     * When the pool has served but no handler accepts any more while clients wait in the kernel's
+     * queue (every handler died), handlers still warming up are told to join at once: a cold
+     * handler serves sooner than a warm one that is not there yet. At the first start they warm up
+     * in full. Only handlers that have claimed their slot are told: their signal handler is in
+     * place. The queue's length is known on TCP sockets only.
+     */
+    private void hurry(Reading reading) {
+        List<HandlerHandle> warming = pool.inPhase(HandlerHandle.Phase.STARTING).stream()
+                .filter(h -> h.mayHurry() && reading.slot(h) != null).toList();
+        if (!hasServed || warming.isEmpty() || pool.count(HandlerHandle::accepting) > 0) {
+            return;
+        }
+        long queued = sockets.queueDepth().queued();
+        if (queued <= 0) {
+            return;
+        }
+        for (HandlerHandle h : warming) {
+            h.hurry();
+            log.add(Level.INFO, "hurry", "no handler accepts and " + queued + " connections wait: "
+                    + h + " joins without the rest of its warm-up");
         }
     }
 

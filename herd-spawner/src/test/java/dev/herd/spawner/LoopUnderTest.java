@@ -82,6 +82,11 @@ final class LoopUnderTest implements AutoCloseable {
         beating.add(fake);
     }
 
+    /** The handler claims its slot and is still booting (warming up): its signal handlers are in place. */
+    void claim(FakeLauncher.Fake fake) {
+        scoreboard.writer(fake.slot(), scoreboard.loopsPerSlot()).begin(fake.pid, fake.generation(), clock.nanoTime());
+    }
+
     void bootAll() {
         launcher.alive().stream().filter(f -> !beating.contains(f)).forEach(this::boot);
     }

@@ -7,6 +7,7 @@ import dev.herd.os.ExitCode;
 import dev.herd.os.Signal;
 import org.junit.jupiter.api.Test;
 
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -341,6 +342,45 @@ class SpawnerLoopTest {
             assertThat(loop.launcher.signalsTo(standby)).containsExactly(Signal.USR1);
             assertThat(loop.launcher.spawned).hasSize(3);
             assertThat(loop.launcher.spawned.getLast().standby()).isTrue();
+        }
+    }
+
+    @Test
+    void whenEveryHandlerDiedAndClientsWaitTheReplacementsAreHurriedOnceTheyClaimTheirSlots() throws Exception {
+        try (LoopUnderTest loop = running(staticPool(2));
+             SocketChannel waiting = SocketChannel.open(loop.socket.inetAddress().orElseThrow())) {
+            List<FakeLauncher.Fake> first = List.copyOf(loop.launcher.alive());
+            loop.launcher.exit(first.get(0), 128 + 9);
+            loop.pass();
+            FakeLauncher.Fake early = loop.launcher.alive().getLast();
+            loop.claim(early);
+            loop.pass();
+            assertThat(loop.launcher.signalsTo(early)).as("a sibling still accepts").isEmpty();
+
+            loop.launcher.exit(first.get(1), 128 + 9);
+            loop.pass();
+            FakeLauncher.Fake late = loop.launcher.alive().getLast();
+            assertThat(loop.launcher.signalsTo(late)).as("no signal handler before the slot is claimed").isEmpty();
+            assertThat(loop.launcher.signalsTo(early)).containsExactly(Signal.USR1);
+            assertThat(loop.events()).contains("no handler accepts and 1 connections wait: " + "handler "
+                    + early.slot() + " (pid " + early.pid + ", generation 1) joins without the rest of its warm-up");
+
+            loop.claim(late);
+            loop.pass();
+            loop.pass();
+            assertThat(loop.launcher.signalsTo(late)).containsExactly(Signal.USR1);
+            assertThat(loop.launcher.signalsTo(early)).as("once").containsExactly(Signal.USR1);
+        }
+    }
+
+    @Test
+    void atTheFirstStartHandlersWarmUpInFullEvenWithClientsWaiting() throws Exception {
+        try (LoopUnderTest loop = new LoopUnderTest(staticPool(1));
+             SocketChannel waiting = SocketChannel.open(loop.socket.inetAddress().orElseThrow())) {
+            loop.pass();
+            loop.claim(loop.launcher.spawned.getFirst());
+            loop.runFor(Duration.ofMillis(500));
+            assertThat(loop.launcher.signals).isEmpty();
         }
     }
 

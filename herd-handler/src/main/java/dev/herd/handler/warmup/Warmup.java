@@ -53,6 +53,18 @@ public final class Warmup {
     /** How long the server side of the warm-up's connections gets to see them close. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
+    /** How a warm-up ended. */
+    public enum Ending {
+        /** Every round was served. */
+        DONE,
+        /** {@code --warmup-time} ran out first. */
+        TIME_LIMIT,
+        /** The spawner needed the handler at once ({@link Hurry}). */
+        HURRIED,
+        /** It could not begin: no private socket. */
+        SKIPPED
+    }
+
     /**
      * What a warm-up did.
      *
@@ -61,16 +73,26 @@ public final class Warmup {
      * @param application requests of the application's answered
      * @param failed      requests that failed (an I/O error, or an answer herd's path never gives)
      * @param took        from the start to the last connection closed
-     * @param cutShort    whether the time limit ended it before its rounds
+     * @param ending      whether it served its rounds, or what cut it short
      */
-    public record Outcome(int rounds, long herd, long application, long failed, Duration took, boolean cutShort) {
+    public record Outcome(int rounds, long herd, long application, long failed, Duration took, Ending ending) {
+        /** Whether it ended before its rounds. */
+        public boolean cutShort() {
+            return ending != Ending.DONE;
+        }
+
         /** For the handler's log. */
         public String describe() {
             String requests = String.format("%,d requests", herd + application)
                     + (application > 0 ? String.format(" (%,d of the application's)", application) : "");
-            return (cutShort ? "warm-up cut short by --warmup-time after " + took.toMillis() + " ms: " + rounds + " rounds, "
-                    : "warmed up in " + took.toMillis() + " ms: " + rounds + " rounds, ") + requests
-                    + (failed > 0 ? ", " + failed + " failed" : "");
+            String what = switch (ending) {
+                case DONE -> "warmed up in " + took.toMillis() + " ms: ";
+                case TIME_LIMIT -> "warm-up cut short by --warmup-time after " + took.toMillis() + " ms: ";
+                case HURRIED -> "warm-up cut short after " + took.toMillis()
+                        + " ms: no handler accepts and clients wait, so this one joins now: ";
+                case SKIPPED -> "no warm-up: ";
+            };
+            return what + rounds + " rounds, " + requests + (failed > 0 ? ", " + failed + " failed" : "");
         }
     }
 
@@ -86,6 +108,7 @@ public final class Warmup {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
+    private final AtomicBoolean hurried = new AtomicBoolean();
 
     private Warmup(List<IoEventLoop> loops, SharedSocket shared, HandlerContext context) {
         this.loops = loops;
@@ -94,15 +117,28 @@ public final class Warmup {
     }
 
     /**
-     * Runs {@code rounds} rounds on {@code loops}, or as many as fit in {@code limit}, and returns
-     * once every warm-up connection is closed.
+     * Runs {@code rounds} rounds on {@code loops}, or as many as fit in {@code limit} or come before
+     * {@code hurry}, and returns once every warm-up connection is closed.
      *
      * @param production  the handler's HTTP pipeline (its limits and keep-alive are copied for herd's path)
      * @param application the requests of the application's own, sent through {@code production}; may be empty
      */
     public static Outcome run(List<IoEventLoop> loops, SharedSocket shared, HandlerContext context,
-                              HttpPipeline production, List<WarmupRequest> application, int rounds, Duration limit) {
-        return new Warmup(loops, shared, context).run(production, application, rounds, limit);
+                              HttpPipeline production, List<WarmupRequest> application, int rounds, Duration limit,
+                              Hurry hurry) {
+        if (hurry.requested()) {
+            return new Outcome(0, 0, 0, 0, Duration.ZERO, Ending.HURRIED);
+        }
+        Warmup warmup = new Warmup(loops, shared, context);
+        hurry.whenRequested(warmup::cutForHurry);
+        return warmup.run(production, application, rounds, limit);
+    }
+
+    /** From the hurrying thread: the clients stop, and their connections close under them. */
+    private void cutForHurry() {
+        hurried.set(true);
+        stopping.set(true);
+        clients.forEach(Warmup::closeQuietly);
     }
 
     private Outcome run(HttpPipeline production, List<WarmupRequest> application, int rounds, Duration limit) {
@@ -130,17 +166,18 @@ public final class Warmup {
                         () -> client(herd.socket().address(), appAddress, appScript, appTargets, rounds)));
             }
             long deadline = start + limit.toNanos();
-            boolean cutShort = !joinUntil(threads, deadline);
-            if (cutShort) {
+            boolean timedOut = !joinUntil(threads, deadline);
+            if (timedOut) {
                 stopping.set(true);
                 clients.forEach(Warmup::closeQuietly);
                 joinUntil(threads, System.nanoTime() + CLOSE_WAIT.toNanos());
             }
+            Ending ending = hurried.get() ? Ending.HURRIED : timedOut ? Ending.TIME_LIMIT : Ending.DONE;
             return new Outcome(roundsDone.get(), herdAnswered.get(), appAnswered.get(), failed.get(),
-                    Duration.ofNanos(System.nanoTime() - start), cutShort);
+                    Duration.ofNanos(System.nanoTime() - start), ending);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "warm-up skipped: no private socket to warm up on: " + e.getMessage());
-            return new Outcome(0, 0, 0, 0, Duration.ofNanos(System.nanoTime() - start), true);
+            return new Outcome(0, 0, 0, 0, Duration.ofNanos(System.nanoTime() - start), Ending.SKIPPED);
         } finally {
             stop(sockets);
             scratch.close();

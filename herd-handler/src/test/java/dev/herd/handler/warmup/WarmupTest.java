@@ -74,7 +74,7 @@ class WarmupTest {
                 WarmupRequest.post("/b", "text/plain; charset=utf-8", "grüß dich"));
 
         Warmup.Outcome outcome = Warmup.run(loops(like.transport()), like.socket(), CONTEXT, pipeline(app),
-                requests, 20, LIMIT);
+                requests, 20, LIMIT, new Hurry());
 
         assertThat(outcome.cutShort()).isFalse();
         assertThat(outcome.rounds()).isEqualTo(20);
@@ -94,7 +94,7 @@ class WarmupTest {
         Recording app = new Recording(Response.text("ok"));
 
         Warmup.Outcome outcome = Warmup.run(loops(Transport.EPOLL), new Like(Transport.EPOLL, Accept.HERD, false).socket(),
-                CONTEXT, pipeline(app), List.of(), 10, LIMIT);
+                CONTEXT, pipeline(app), List.of(), 10, LIMIT, new Hurry());
 
         assertThat(outcome.herd()).isEqualTo(50);
         assertThat(outcome.application()).isZero();
@@ -107,7 +107,7 @@ class WarmupTest {
         Recording app = new Recording(Response.text(503, "not yet"));
 
         Warmup.Outcome outcome = Warmup.run(loops(Transport.EPOLL), new Like(Transport.EPOLL, Accept.HERD, false).socket(),
-                CONTEXT, pipeline(app), List.of(WarmupRequest.get("/")), 5, LIMIT);
+                CONTEXT, pipeline(app), List.of(WarmupRequest.get("/")), 5, LIMIT, new Hurry());
 
         assertThat(outcome.application()).isEqualTo(5);
         assertThat(outcome.failed()).isZero();
@@ -129,7 +129,7 @@ class WarmupTest {
         Warmup.Outcome outcome;
         try {
             outcome = Warmup.run(loops(Transport.EPOLL), new Like(Transport.EPOLL, Accept.HERD, false).socket(),
-                    CONTEXT, pipeline(stuck), List.of(WarmupRequest.get("/stuck")), 1_000, Duration.ofMillis(300));
+                    CONTEXT, pipeline(stuck), List.of(WarmupRequest.get("/stuck")), 1_000, Duration.ofMillis(300), new Hurry());
         } finally {
             over.countDown();
         }
@@ -138,6 +138,42 @@ class WarmupTest {
         assertThat(outcome.rounds()).isZero();
         assertThat(outcome.describe()).startsWith("warm-up cut short by --warmup-time after ");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aHurryDuringTheWarmupEndsItAfterTheRequestsInFlight() throws Exception {
+        Hurry hurry = new Hurry();
+        // The application's 30th warm-up request asks for the hurry, as the spawner's signal would.
+        AtomicInteger calls = new AtomicInteger();
+        HttpApp app = request -> {
+            if (calls.incrementAndGet() == 30) {
+                hurry.request();
+            }
+            return Response.text("ok");
+        };
+
+        Warmup.Outcome outcome = Warmup.run(loops(Transport.EPOLL), new Like(Transport.EPOLL, Accept.HERD, false).socket(),
+                CONTEXT, pipeline(app), List.of(WarmupRequest.get("/")), 100_000, LIMIT, hurry);
+
+        assertThat(outcome.ending()).isEqualTo(Warmup.Ending.HURRIED);
+        assertThat(outcome.rounds()).isBetween(1, 1_000);
+        assertThat(outcome.failed()).as("connections closed by the hurry are not failures").isZero();
+        assertThat(outcome.describe()).startsWith("warm-up cut short after ").contains("joins now");
+        assertThat(leftSocketFiles()).isEmpty();
+    }
+
+    @Test
+    void aHurryBeforeTheWarmupSkipsIt() {
+        Recording app = new Recording(Response.text("ok"));
+        Hurry hurry = new Hurry();
+        hurry.request();
+
+        Warmup.Outcome outcome = Warmup.run(loops(Transport.EPOLL), new Like(Transport.EPOLL, Accept.HERD, false).socket(),
+                CONTEXT, pipeline(app), List.of(WarmupRequest.get("/")), 100, LIMIT, hurry);
+
+        assertThat(outcome.ending()).isEqualTo(Warmup.Ending.HURRIED);
+        assertThat(outcome.rounds()).isZero();
+        assertThat(app.seen).isEmpty();
     }
 
     @Test
