@@ -370,6 +370,14 @@ public final class Settings {
                 throw new IllegalArgumentException("invalid value for --classpath: '" + entry
                         + "' is not a readable jar or directory");
             }
+            if (java.nio.file.Files.isRegularFile(path)) {
+                try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(path.toFile())) {
+                    // Opened: its central directory reads, so handlers can load from it.
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("invalid value for --classpath: '" + entry
+                            + "' is not a jar (" + e.getMessage() + ")");
+                }
+            }
         }
         if (config.get(STATIC).map(m -> m.prefix().isEmpty()).orElse(false) && (config.isSet(APP) || main)) {
             throw new IllegalArgumentException("--static " + config.get(STATIC).get().dir() + " would answer every path,"

@@ -14,7 +14,9 @@ public enum ExitCode {
     /** Handlers kept failing while booting; the spawner gave up instead of looping. */
     BOOT_FAILURE(3),
     /** A handler found its spawner gone and exited. */
-    ORPHANED(4);
+    ORPHANED(4),
+    /** The OS refused the spawner what it needs at start (the scoreboard's shared memory). */
+    NO_RESOURCES(5);
 
     private final int status;
 

@@ -60,8 +60,13 @@ class ApplicationSettingsTest {
 
     @Test
     void combinationsThatCannotWorkAreRefusedNamingTheOptions() throws IOException {
-        Path jar = Files.createFile(dir.resolve("app.jar"));
+        Path jar = dir.resolve("app.jar");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            out.write("Manifest-Version: 1.0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
         String cp = jar.toString();
+        Path notAJar = Files.writeString(dir.resolve("notes.jar"), "not a zip");
         Map<List<String>, String> refused = new LinkedHashMap<>();
         refused.put(List.of("app", "com.x.App", "main", "com.x.Main", "classpath", cp), "either --app or --main");
         refused.put(List.of("app", "com.x.App"), "is not a built-in application (demo): give --classpath");
@@ -72,6 +77,7 @@ class ApplicationSettingsTest {
                 "--static needs --protocol http");
         refused.put(List.of("app", "com.x.App", "classpath", dir.resolve("missing.jar").toString()),
                 "is not a readable jar or directory");
+        refused.put(List.of("app", "com.x.App", "classpath", notAJar.toString()), "' is not a jar (");
         refused.put(List.of("static", dir.resolve("nowhere").toString()), "is not a directory");
         refused.put(List.of("app", "demo", "static", dir.toString()), "would answer every path");
         refused.forEach((options, message) -> assertThatIllegalArgumentException()

@@ -53,8 +53,15 @@ public final class Server {
                     + socket.origin().name().toLowerCase(java.util.Locale.ROOT) + ", backlog "
                     + socket.queueDepth().backlog() + ")");
 
-            Scoreboard scoreboard = Scoreboard.create(Spawner.slotsFor(config),
-                    Settings.threads(config, Runtime.getRuntime().availableProcessors()));
+            int slots = Spawner.slotsFor(config);
+            Scoreboard scoreboard;
+            try {
+                scoreboard = Scoreboard.create(slots, Settings.threads(config, Runtime.getRuntime().availableProcessors()));
+            } catch (OsException e) {
+                err.println("herd: cannot create the scoreboard (shared memory for " + slots + " handler slots): "
+                        + e.call() + ": " + e.reason());
+                return ExitCode.NO_RESOURCES;
+            }
             acquired.addFirst(scoreboard);
             Spawner spawner = new Spawner(config, source, socket, scoreboard, MonotonicClock.SYSTEM);
             Optional<Address.Inet> adminAddress = config.get(Settings.ADMIN);

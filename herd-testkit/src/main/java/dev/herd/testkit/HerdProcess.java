@@ -73,9 +73,14 @@ public final class HerdProcess implements AutoCloseable {
      * descriptors (soft and hard: the JVM raises its soft limit to the hard one by itself).
      */
     public static HerdProcess serveWithFileLimit(String name, int files, String... args) {
+        return serveWithLimit(name, "--nofile=" + files + ":" + files, args);
+    }
+
+    /** As {@link #serve}, with the spawner and its handlers under the {@code prlimit} option {@code limit}. */
+    public static HerdProcess serveWithLimit(String name, String limit, String... args) {
         List<String> serve = new ArrayList<>(List.of("serve", "--bind", "127.0.0.1:0", "--admin", "127.0.0.1:0"));
         serve.addAll(List.of(args));
-        List<String> command = new ArrayList<>(List.of("prlimit", "--nofile=" + files + ":" + files, "--"));
+        List<String> command = new ArrayList<>(List.of("prlimit", limit, "--"));
         command.addAll(javaCommand("dev.herd.cli.Main", serve));
         return start(name, command);
     }

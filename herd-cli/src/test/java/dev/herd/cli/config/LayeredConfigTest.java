@@ -126,7 +126,8 @@ class LayeredConfigTest {
             'bind = "[::1]:9000"'                                | bind             | [::1]:9000
             """)
     void typedValuesReadAsTheSameTextOnTheCommandLine(String line, String name, String text) throws IOException {
-        Files.createFile(dir.resolve("a.jar"));
+        // An empty jar: a zip archive's end record and nothing else.
+        Files.write(dir.resolve("a.jar"), new byte[]{'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
         Config config = withFile(line).load();
 
         Setting<?> setting = Settings.SERVE.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
