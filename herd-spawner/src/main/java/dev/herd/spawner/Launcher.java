@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The spawner's only way to the operating system's processes: start a handler, signal it, hear
- * that it exited. The real one starts JVMs; tests give the spawner loop a fake one and drive every
+ * that it exited, and what the kernel's OOM killer did. The real one starts JVMs; tests give the spawner loop a fake one and drive every
  * lifecycle path without a process or a sleep.
  */
 interface Launcher {
@@ -25,6 +25,13 @@ interface Launcher {
 
     /** Sends a signal; a process that no longer exists counts as signalled (its exit is on its way). */
     void signal(long pid, Signal signal);
+
+    /**
+     * How many processes the kernel's OOM killer has killed since the machine booted, or -1 if the
+     * kernel does not say: a handler's SIGKILL that herd did not send, with this count risen
+     * meanwhile, was most likely the OOM killer's.
+     */
+    long oomKills();
 
     @FunctionalInterface
     interface Exited {

@@ -6,6 +6,8 @@ import dev.herd.os.Posix;
 import dev.herd.os.Signal;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -60,5 +62,30 @@ final class ProcessLauncher implements Launcher {
     @Override
     public void signal(long pid, Signal signal) {
         Posix.kill(pid, signal.number());
+    }
+
+    @Override
+    public long oomKills() {
+        try {
+            return oomKillsIn(Files.readAllLines(VMSTAT));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static final Path VMSTAT = Path.of("/proc/vmstat");
+
+    /** The {@code oom_kill} counter of {@code /proc/vmstat} (Linux 4.13 and later), or -1. */
+    static long oomKillsIn(List<String> vmstat) {
+        for (String line : vmstat) {
+            if (line.startsWith("oom_kill ")) {
+                try {
+                    return Long.parseLong(line.substring("oom_kill ".length()).strip());
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 }

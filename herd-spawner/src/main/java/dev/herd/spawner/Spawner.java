@@ -75,6 +75,8 @@ public final class Spawner {
     private long plannedWakeNanos;
     /** Whether a handler has accepted since the spawner started: before that, no one is hurried. */
     private boolean hasServed;
+    /** The kernel's OOM kills as of the last handler exit ({@link Launcher#oomKills}). */
+    private long oomKills;
     /** The event that ended the last wait; handled first in the next pass. */
     private SpawnerEvent woken;
 
@@ -95,6 +97,7 @@ public final class Spawner {
         this.scoreboard = scoreboard;
         this.clock = clock;
         this.launcher = launcher;
+        this.oomKills = launcher.oomKills();
         this.serving = Generation.of(++lastGeneration, config, scoreboard.path());
         this.policy = Policies.of(config);
         this.bootFailures = bootFailuresFor(config);
@@ -392,11 +395,17 @@ public final class Spawner {
         pool.remove(handle);
         usedSlots.clear(handle.slot());
         String how = HandlerHandle.describeExit(status);
+        long oomKillsNow = launcher.oomKills();
+        String oom = status == 128 + Signal.KILL.number() && !handle.killed() && oomKills >= 0 && oomKillsNow > oomKills
+                ? ", most likely by the kernel's OOM killer (its kill count rose by " + (oomKillsNow - oomKills)
+                        + "; the kernel log names its victims)"
+                : "";
+        oomKills = oomKillsNow;
         boolean ofReload = reload != null && handle.generation() == reload.next();
         if (handle.bootFailed() && !stopping) {
             String what = handle + " " + how + (handle.dumped()
                     ? " after it was not ready within " + handle.generation().deadlines().boot().toMillis() + " ms"
-                    : " before it was ready");
+                    : " before it was ready") + oom;
             if (ofReload) {
                 failReload(what, now);
                 return;
@@ -414,7 +423,7 @@ public final class Spawner {
         } else if (handle.killed()) {
             log.add(Level.INFO, "exit", handle + " " + how + " after it hung; replacing it");
         } else {
-            log.add(Level.WARNING, "exit", handle + " " + how + " unexpectedly; replacing it");
+            log.add(Level.WARNING, "exit", handle + " " + how + " unexpectedly" + oom + "; replacing it");
         }
     }
 

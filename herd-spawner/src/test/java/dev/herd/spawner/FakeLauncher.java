@@ -57,6 +57,8 @@ final class FakeLauncher implements Launcher {
     final List<Sent> signals = new ArrayList<>();
     private long nextPid = 1000;
     boolean spawnFails;
+    /** What {@link #oomKills} says; a test raises it to play the kernel's OOM killer. */
+    long oomKills = 3;
 
     @Override
     public long spawn(List<String> command, ListeningSocket socket, Exited exited) throws IOException {
@@ -82,6 +84,11 @@ final class FakeLauncher implements Launcher {
             default -> {
             }
         }
+    }
+
+    @Override
+    public long oomKills() {
+        return oomKills;
     }
 
     void exit(Fake fake, int status) {

@@ -385,6 +385,25 @@ class SpawnerLoopTest {
     }
 
     @Test
+    void aSigkillHerdDidNotSendIsPutOnTheOomKillerWhenItsCountRose() {
+        try (LoopUnderTest loop = running(staticPool(2))) {
+            List<FakeLauncher.Fake> handlers = List.copyOf(loop.launcher.alive());
+            loop.launcher.exit(handlers.get(0), 128 + 9);
+            loop.pass();
+            loop.launcher.oomKills += 2;
+            loop.launcher.exit(handlers.get(1), 128 + 9);
+            loop.pass();
+
+            assertThat(loop.events()).contains("handler 0 (pid " + handlers.get(0).pid
+                            + ", generation 1) was killed by SIGKILL unexpectedly; replacing it")
+                    .contains("handler 1 (pid " + handlers.get(1).pid + ", generation 1) was killed by SIGKILL "
+                            + "unexpectedly, most likely by the kernel's OOM killer (its kill count rose by 2; the kernel "
+                            + "log names its victims); replacing it");
+            assertThat(loop.launcher.alive()).hasSize(2);
+        }
+    }
+
+    @Test
     void theConfigurationOfTheTestsIsValid() {
         Config config = LoopUnderTest.config(staticPool(2));
         assertThat(Settings.scaling(config)).isEqualTo(Settings.Scaling.STATIC);
