@@ -34,9 +34,10 @@ CONF
   SERVER_PID=$!
 }
 
-# await_serving PORT: waits (up to 60 s) until GET / on 127.0.0.1:PORT answers 200.
+# await_serving PORT: waits (up to 180 s: herd's first start after a build trains its AOT cache)
+# until GET / on 127.0.0.1:PORT answers 200.
 await_serving() {
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 1800); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/" 2>/dev/null)" = 200 ] && return 0
     sleep 0.1
   done

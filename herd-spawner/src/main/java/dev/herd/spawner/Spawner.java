@@ -572,7 +572,7 @@ public final class Spawner {
     /**
      * Brings the handlers of the generation being started that accept (or will, once booted) up to
      * the target: standby handlers are activated first, in milliseconds; then new ones are
-     * spawned. Then refills the standby.
+     * spawned. Then refills the standby, once none of those is still booting.
      */
     private void fill(long now) {
         Generation g = spawning();
@@ -589,6 +589,12 @@ public final class Spawner {
         }
         while (missing > 0 && bootFailures.maySpawn(now) && spawn(now, false)) {
             missing--;
+        }
+        // Capacity first, the reserve second: while handlers that will accept still boot, standbys
+        // wait, so that on few cores the JVMs the pool needs now do not boot at half speed.
+        if (pool.inPhase(HandlerHandle.Phase.STARTING).stream()
+                .anyMatch(h -> h.generation() == g && !h.bootsToStandby() && !h.terminating())) {
+            return;
         }
         int standbyWanted = g.config().get(Settings.STANDBY);
         int standby = pool.count(h -> h.generation() == g && h.standing());

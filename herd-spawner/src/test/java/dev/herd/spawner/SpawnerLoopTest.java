@@ -34,8 +34,11 @@ class SpawnerLoopTest {
     private static LoopUnderTest running(Map<Setting<?>, String> settings) {
         LoopUnderTest loop = new LoopUnderTest(settings);
         loop.pass();
-        loop.bootAll();
-        loop.pass();
+        // Standbys start once the handlers that accept are up: twice round.
+        for (int round = 0; round < 2; round++) {
+            loop.bootAll();
+            loop.pass();
+        }
         assertThat(loop.spawner.view().handlers()).allMatch(e -> e.phase().equals("ready") || e.phase().equals("standby"));
         return loop;
     }
@@ -400,6 +403,26 @@ class SpawnerLoopTest {
                             + "unexpectedly, most likely by the kernel's OOM killer (its kill count rose by 2; the kernel "
                             + "log names its victims); replacing it");
             assertThat(loop.launcher.alive()).hasSize(2);
+        }
+    }
+
+    @Test
+    void standbysAreRefilledOnceTheReplacementsThatWillAcceptHaveBooted() {
+        try (LoopUnderTest loop = running(with(staticPool(2), Settings.STANDBY, "1"))) {
+            List<FakeLauncher.Fake> accepting = loop.launcher.alive().stream().filter(f -> !f.standby()).toList();
+            FakeLauncher.Fake standby = loop.launcher.alive().stream().filter(FakeLauncher.Fake::standby)
+                    .findFirst().orElseThrow();
+            accepting.forEach(f -> loop.launcher.exit(f, 128 + 9));
+            loop.pass();
+            assertThat(loop.launcher.signalsTo(standby)).containsExactly(Signal.USR1);
+            FakeLauncher.Fake replacement = loop.launcher.spawned.getLast();
+            assertThat(replacement.standby()).isFalse();
+            assertThat(loop.launcher.spawned).hasSize(4);
+
+            loop.boot(replacement);
+            loop.pass();
+            assertThat(loop.launcher.spawned).hasSize(5);
+            assertThat(loop.launcher.spawned.getLast().standby()).isTrue();
         }
     }
 
