@@ -40,7 +40,7 @@ public final class HandlerSettings {
     public static final List<Setting<?>> FORWARDED = List.of(Settings.TRANSPORT, Settings.ACCEPT, Settings.CPU_AFFINITY,
             Settings.MAX_CONNECTIONS,
             Settings.MAX_BODY,
-            Settings.MAX_INITIAL_LINE, Settings.MAX_HEADER_SIZE, Settings.HEADER_TIMEOUT, Settings.BODY_TIMEOUT,
+            Settings.MAX_INITIAL_LINE, Settings.MAX_HEADER_SIZE, Settings.MAX_HEADERS, Settings.HEADER_TIMEOUT, Settings.BODY_TIMEOUT,
             Settings.KEEPALIVE_TIMEOUT,
             Settings.KEEPALIVE_REQUESTS, Settings.MAX_CONNECTION_AGE,
             Settings.GRACEFUL_TIMEOUT, Settings.WARMUP, Settings.WARMUP_TIME, Settings.APP, Settings.CLASSPATH, Settings.MAIN, Settings.STATIC,

@@ -170,6 +170,9 @@ public final class Settings {
     public static final Setting<Long> MAX_HEADER_SIZE = Setting.size("max-header-size", "16k",
             "Largest request header block; a larger one gets 431.").in(Section.HTTP);
 
+    public static final Setting<Integer> MAX_HEADERS = Setting.integer("max-headers", "100", 1, 10_000,
+            "Most field lines in a request head; more get 431.").in(Section.HTTP);
+
     public static final Setting<Duration> HEADER_TIMEOUT = Setting.duration("header-timeout", "20s",
             "A client has this long, from a request head's first byte, to send the whole head; then 408 and the "
                     + "connection closes.").in(Section.HTTP);
@@ -226,7 +229,7 @@ public final class Settings {
             SCALE_INTERVAL, STANDBY,
             THREADS, TRANSPORT, ACCEPT, CPU_AFFINITY, MAX_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
             MAX_BOOT_FAILURES, WARMUP, WARMUP_TIME, HANDLER_JVM_OPTS,
-            MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, HEADER_TIMEOUT, BODY_TIMEOUT, KEEPALIVE_TIMEOUT,
+            MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADERS, HEADER_TIMEOUT, BODY_TIMEOUT, KEEPALIVE_TIMEOUT,
             KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
             APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
 

@@ -118,7 +118,7 @@ final class Handler {
         HttpPipeline pipeline = served.tcp() != null ? null : new HttpPipeline(served.http(),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_INITIAL_LINE)),
                 (int) Math.min(Integer.MAX_VALUE, config.get(Settings.MAX_HEADER_SIZE)),
-                config.get(Settings.MAX_BODY),
+                config.get(Settings.MAX_HEADERS), config.get(Settings.MAX_BODY),
                 new HttpPipeline.KeepAlive(config.get(Settings.KEEPALIVE_TIMEOUT), config.get(Settings.KEEPALIVE_REQUESTS),
                         config.get(Settings.MAX_CONNECTION_AGE)),
                 new HttpPipeline.Deadlines(config.get(Settings.HEADER_TIMEOUT), config.get(Settings.BODY_TIMEOUT)));

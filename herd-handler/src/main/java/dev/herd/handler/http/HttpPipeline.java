@@ -12,7 +12,7 @@ import java.time.Duration;
  * The HTTP/1.1 pipeline of an accepted connection, in order:
  * <ol>
  *   <li>{@code codec}: {@link RequestCodec}, Netty's HTTP/1.1 codec with the request-line and
- *       header limits and the raw syntax checks of the request head;</li>
+ *       header limits (size and count) and the raw syntax checks of the request head;</li>
  *   <li>the {@link RequestRule}s, one stage each: version, Host, request target, framing;</li>
  *   <li>{@code limits}: {@link KeepAliveLimits}: ends a keep-alive connection after a response when
  *       it has served its requests or its time, or when its loop holds more than its fair share;</li>
@@ -21,10 +21,16 @@ import java.time.Duration;
  *       framed and kept in order.</li>
  * </ol>
  */
-public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeaderSize, long maxBody,
+public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeaderSize, int maxHeaders, long maxBody,
                            KeepAlive keepAlive, Deadlines deadlines) {
 
-    /** With the default deadlines. */
+    /** With the default count of field lines ({@code --max-headers}). */
+    public HttpPipeline(HttpService service, int maxInitialLine, int maxHeaderSize, long maxBody, KeepAlive keepAlive,
+                        Deadlines deadlines) {
+        this(service, maxInitialLine, maxHeaderSize, Settings.MAX_HEADERS.defaultValue(), maxBody, keepAlive, deadlines);
+    }
+
+    /** With the default count of field lines and deadlines. */
     public HttpPipeline(HttpService service, int maxInitialLine, int maxHeaderSize, long maxBody, KeepAlive keepAlive) {
         this(service, maxInitialLine, maxHeaderSize, maxBody, keepAlive, Deadlines.DEFAULT);
     }
@@ -63,7 +69,7 @@ public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeade
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLine)
                 .setMaxHeaderSize(maxHeaderSize);
-        ChannelPipeline pipeline = channel.pipeline().addLast("codec", new RequestCodec(decoder, deadlines.head()));
+        ChannelPipeline pipeline = channel.pipeline().addLast("codec", new RequestCodec(decoder, maxHeaders, deadlines.head()));
         for (RequestRule rule : RULES) {
             pipeline.addLast(rule.getClass().getSimpleName(), rule);
         }

@@ -30,10 +30,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>the request line is exactly {@code method SP request-target SP HTTP-version}: one space
  *       each, no tabs (§3), and the version is spelt {@code HTTP/} in capitals (§2.3);</li>
  *   <li>no field line starts with whitespace: neither a first line after the request line (§2.2)
- *       nor a folded continuation (obs-fold, §5.2), which Netty would join to the previous value.</li>
+ *       nor a folded continuation (obs-fold, §5.2), which Netty would join to the previous value;</li>
+ *   <li>a head has at most {@code maxFields} field lines (431 past them), which Netty does not count.</li>
  * </ul>
- * A request that breaks one becomes a failed request ({@link RequestRejected}, 400) and the rest
- * of the connection's input is dropped, as Netty does with what it cannot parse.
+ * A request that breaks one becomes a failed request ({@link RequestRejected}, 400 or 431) and the
+ * rest of the connection's input is dropped, as Netty does with what it cannot parse.
  *
  * <p>It also keeps the head's deadline ({@code --header-timeout}): from the first byte of a head
  * that does not arrive whole in one read, the client has that long to send the rest, or it gets
@@ -48,9 +49,12 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
     private final ArrayDeque<Boolean> heads = new ArrayDeque<>();
 
     private final long headTimeoutNanos;
+    private final int maxFields;
 
-    public RequestCodec(HttpDecoderConfig config, Duration headTimeout) {
+    /** @param maxFields the most field lines a head may have ({@code --max-headers}); more get 431 */
+    public RequestCodec(HttpDecoderConfig config, int maxFields, Duration headTimeout) {
         this.headTimeoutNanos = headTimeout.toNanos();
+        this.maxFields = maxFields;
         init(new Decoder(config), new Encoder());
     }
 
@@ -59,6 +63,8 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
         private boolean inHead = true;
         /** Whether the request line has been seen (empty lines before it are allowed, §2.2). */
         private boolean requestLineSeen;
+        /** Field lines of the current head seen so far. */
+        private int fields;
         /** Bytes from the reader index on that have been checked already: whole lines. */
         private int checked;
         /** After a rejected head: everything else is dropped. */
@@ -77,10 +83,10 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
                 return;
             }
             if (inHead) {
-                String problem = checkHeadLines(buffer);
+                RequestRejected problem = checkHeadLines(buffer);
                 if (problem != null) {
                     buffer.skipBytes(buffer.readableBytes());
-                    out.add(reject(RequestRejected.badRequest(problem)));
+                    out.add(reject(problem));
                     return;
                 }
             }
@@ -100,6 +106,7 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
                 if (message instanceof LastHttpContent) {
                     inHead = true;
                     requestLineSeen = false;
+                    fields = 0;
                     checked = 0;
                 }
             }
@@ -147,7 +154,7 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
         }
 
         /** Checks the head's lines that have arrived whole since the last call; a problem, or null. */
-        private String checkHeadLines(ByteBuf buffer) {
+        private RequestRejected checkHeadLines(ByteBuf buffer) {
             int end = buffer.writerIndex();
             int lineStart = buffer.readerIndex() + checked;
             while (lineStart < end) {
@@ -165,7 +172,12 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
                 } else {
                     byte first = buffer.getByte(lineStart);
                     if (first == ' ' || first == '\t') {
-                        return "a field line starts with whitespace (obs-fold, or whitespace after the request line)";
+                        return RequestRejected.badRequest(
+                                "a field line starts with whitespace (obs-fold, or whitespace after the request line)");
+                    }
+                    if (++fields > maxFields) {
+                        return new RequestRejected(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                                "more than " + maxFields + " header fields");
                     }
                 }
                 lineStart = lf + 1;

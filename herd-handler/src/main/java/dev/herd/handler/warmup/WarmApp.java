@@ -32,7 +32,8 @@ final class WarmApp implements HttpApp {
     static HttpPipeline pipelineLike(HttpPipeline production) {
         try {
             return new HttpPipeline(ApiHttpService.of(new WarmApp(), WarmApp.class.getClassLoader()),
-                    production.maxInitialLine(), production.maxHeaderSize(), production.maxBody(), production.keepAlive());
+                    production.maxInitialLine(), production.maxHeaderSize(), production.maxHeaders(), production.maxBody(),
+                    production.keepAlive(), HttpPipeline.Deadlines.DEFAULT);
         } catch (BootFailure e) {
             throw new IllegalStateException(e);
         }

@@ -49,6 +49,15 @@ class RequestRulesTest {
     private static final String GET = "GET / HTTP/1.1\r\nHost: x\r\n";
     private static final String POST = "POST /echo HTTP/1.1\r\nHost: x\r\n";
 
+    /** {@code n} distinct field lines. */
+    private static String fields(int n) {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            lines.append("X-").append(i).append(": v\r\n");
+        }
+        return lines.toString();
+    }
+
     static Stream<Case> cases() {
         return Stream.of(
                 // Host (RFC 9112 §3.2)
@@ -105,6 +114,8 @@ class RequestRulesTest {
                 rejected("whitespace before the colon", 400, GET + "X-A : 1\r\n\r\n"),
                 rejected("a tab before the colon", 400, GET + "X-A\t: 1\r\n\r\n"),
                 rejected("obs-fold", 400, GET + "X-A: 1\r\n 2\r\n\r\n"),
+                ok("100 field lines, --max-headers", GET + fields(99) + "\r\n"),
+                rejected("101 field lines, past --max-headers", 431, GET + fields(100) + "\r\n"),
                 rejected("whitespace before the first field", 400, "GET / HTTP/1.1\r\n Host: x\r\n\r\n"),
                 rejected("a field name with a delimiter", 400, GET + "X(A): 1\r\n\r\n"),
                 rejected("a field without a colon", 400, GET + "X-A 1\r\n\r\n"),
