@@ -63,10 +63,10 @@ class TcpModeTest {
             assertThat(RedisTools.cli(port, "ECHO", "hello herd").output().strip()).isEqualTo("hello herd");
             assertThat(RedisTools.cli(port, "NOSUCHCOMMAND").output()).contains("ERR unknown command");
             // One connection for both: each handler process has its own keyspace.
-            RedisTools.Result setGet = RedisTools.cliScript(port, "SET greeting hello\nGET greeting\nINCR n\nINCR n\n");
+            Tools.Result setGet = RedisTools.cliScript(port, "SET greeting hello\nGET greeting\nINCR n\nINCR n\n");
             assertThat(setGet.output().lines().toList()).containsExactly("OK", "hello", "1", "2");
 
-            RedisTools.Result bench = RedisTools.benchmark(port, "-n", "2000", "-c", "10", "-t", "ping,set,get", "-q");
+            Tools.Result bench = RedisTools.benchmark(port, "-n", "2000", "-c", "10", "-t", "ping,set,get", "-q");
             assertThat(bench.status()).as(bench.output()).isZero();
             assertThat(bench.lines().stream().filter(l -> l.contains("requests per second"))
                     .map(l -> l.substring(0, l.indexOf(':'))).toList())
