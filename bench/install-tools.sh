@@ -6,6 +6,7 @@
 #   bench/install-tools.sh server   and redis-server (package redis-server), for bench/redis.sh
 #   bench/install-tools.sh load     wrk (package wrk), for bench/accept.sh and bench/footprint.sh
 #   bench/install-tools.sh nginx    nginx (nginx-light where Debian still has it), for bench/pause.sh
+#   bench/install-tools.sh promtool promtool (package prometheus), which checks /metrics in the tests
 # Exit 0: everything asked for is there. Exit 3: missing, and this is not root (or has no apt-get):
 # the message says what to install.
 set -euo pipefail
@@ -15,6 +16,8 @@ if [ "${1:-}" = load ]; then
     command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 elif [ "${1:-}" = nginx ]; then
     command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+elif [ "${1:-}" = promtool ]; then
+    command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 elif ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
     missing+=(redis-tools)
 fi

@@ -10,9 +10,11 @@ import java.util.OptionalDouble;
  * @param generation the generation serving
  * @param reloading  the generation a reload is starting, or 0 when none is under way
  * @param maxTarget  the most handlers the pool may be asked to run
+ * @param counts     restarts, scaling, reloads, and the counters of handlers that have exited
  */
 public record PoolView(long spawnerPid, long startedAtNanos, boolean stopping, int targetHandlers,
-                       String scaling, int generation, int reloading, int maxTarget, List<Entry> handlers) {
+                       String scaling, int generation, int reloading, int maxTarget, List<Entry> handlers,
+                       Counts.View counts) {
 
     /** @param busy the mean busyness of its loops over their latest stamps, once known */
     public record Entry(int slot, long pid, int generation, String phase, long spawnedAtNanos, OptionalDouble busy) {

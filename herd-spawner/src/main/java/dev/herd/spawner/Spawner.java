@@ -57,6 +57,7 @@ public final class Spawner {
     private final Launcher launcher;
     private final BlockingQueue<SpawnerEvent> events = new LinkedBlockingQueue<>();
     private final EventLog log = new EventLog(200);
+    private final Counts counts = new Counts();
     private final Pool pool = new Pool();
     private final BitSet usedSlots = new BitSet();
     private final long startedAtNanos;
@@ -280,6 +281,7 @@ public final class Spawner {
         if (handlers.isPresent()) {
             int next = handlers.getAsInt();
             log.add(Level.INFO, "scale", target + " → " + next + ": set by " + source + " (fixed until 'herd scale auto')");
+            counts.scaled(target, next);
             target = next;
         } else {
             log.add(Level.INFO, "scale", "target back to the " + policy.name() + " policy, by " + source);
@@ -378,6 +380,7 @@ public final class Spawner {
     private void endReload(ReloadOutcome outcome, long now) {
         Reload ended = reload;
         reload = null;
+        counts.reloaded(outcome instanceof ReloadOutcome.Reloaded);
         if (outcome instanceof ReloadOutcome.Failed) {
             pool.all().stream().filter(h -> h.generation() == ended.next()).forEach(h -> h.terminate(now));
         }
@@ -392,6 +395,10 @@ public final class Spawner {
     // ---- supervision ----
 
     private void reap(HandlerHandle handle, int status, long now) {
+        SlotSnapshot last = scoreboard.read(handle.slot());
+        if (last.pid() == handle.pid()) {
+            counts.exited(handle.slot(), handle.generation().number(), last);
+        }
         pool.remove(handle);
         usedSlots.clear(handle.slot());
         String how = HandlerHandle.describeExit(status);
@@ -410,6 +417,7 @@ public final class Spawner {
                 failReload(what, now);
                 return;
             }
+            counts.restart(Counts.Restart.BOOT_FAILURE);
             Duration delay = bootFailures.failed(now);
             log.add(Level.ERROR, "boot-failure", what + " (" + bootFailures.inRow()
                     + " boot failures in a row); next spawn in " + delay.toMillis() + " ms");
@@ -419,10 +427,15 @@ public final class Spawner {
                 beginStop("boot failures", now, ExitCode.BOOT_FAILURE);
             }
         } else if (stopping || handle.terminating()) {
+            if (!stopping && handle.retireReason() != null) {
+                counts.restart(Counts.Restart.RECYCLED);
+            }
             log.add(Level.INFO, "exit", handle + " " + how);
         } else if (handle.killed()) {
+            counts.restart(Counts.Restart.HUNG);
             log.add(Level.INFO, "exit", handle + " " + how + " after it hung; replacing it");
         } else {
+            counts.restart(oom.isEmpty() ? Counts.Restart.CRASH : Counts.Restart.OOM);
             log.add(Level.WARNING, "exit", handle + " " + how + " unexpectedly" + oom + "; replacing it");
         }
     }
@@ -492,6 +505,7 @@ public final class Spawner {
         Decision decision = policy.decide(snapshot);
         if (decision.target() != target) {
             log.add(Level.INFO, "scale", decision.reason());
+            counts.scaled(target, decision.target());
             target = decision.target();
         }
     }
@@ -766,8 +780,12 @@ public final class Spawner {
                 .map(h -> new PoolView.Entry(h.slot(), h.pid(), h.generation().number(),
                         h.phase().name().toLowerCase(java.util.Locale.ROOT), h.spawnedAtNanos(), h.busyness().mean()))
                 .toList();
+        java.util.Set<Integer> running = new java.util.HashSet<>();
+        pool.all().forEach(h -> running.add(h.generation().number()));
+        running.add(serving.number());
+        counts.keepGenerations(running);
         view = new PoolView(ProcessHandle.current().pid(), startedAtNanos, stopping, target,
                 manualTarget.isPresent() ? "manual" : policy.name(), serving.number(),
-                reload == null ? 0 : reload.next().number(), serving.maxTarget(), entries);
+                reload == null ? 0 : reload.next().number(), serving.maxTarget(), entries, counts.view());
     }
 }

@@ -391,6 +391,7 @@ class SpawnerLoopTest {
     void aSigkillHerdDidNotSendIsPutOnTheOomKillerWhenItsCountRose() {
         try (LoopUnderTest loop = running(staticPool(2))) {
             List<FakeLauncher.Fake> handlers = List.copyOf(loop.launcher.alive());
+            loop.serve(handlers.get(0), 10);
             loop.launcher.exit(handlers.get(0), 128 + 9);
             loop.pass();
             loop.launcher.oomKills += 2;
@@ -403,6 +404,10 @@ class SpawnerLoopTest {
                             + "unexpectedly, most likely by the kernel's OOM killer (its kill count rose by 2; the kernel "
                             + "log names its victims); replacing it");
             assertThat(loop.launcher.alive()).hasSize(2);
+            assertThat(loop.spawner.view().counts().restarts()).isEqualTo(Map.of("crash", 1L, "oom", 1L));
+            assertThat(loop.spawner.view().counts().exited().get(new Counts.SlotKey(handlers.get(0).slot(), 1)).requests())
+                    .as("the metrics carry an exited handler's counters on in its slot").isEqualTo(10);
+            assertThat(loop.spawner.view().counts().exitedRequests()).isEqualTo(10);
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
  * up the status page.
  */
 public final class AdminServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
     /** How long {@code POST /reload} waits for the reload to end. */
     private static final Duration RELOAD_WAIT = Duration.ofMinutes(15);
 
@@ -60,27 +61,39 @@ public final class AdminServer implements AutoCloseable {
         return server.getAddress();
     }
 
+    /** A failure answers 500 (unless the answer had begun), logged with its trace; the spawner goes on. */
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            switch (path) {
-                case "/status.json" -> get(exchange, method, "application/json", () -> document().json());
-                case "/status" -> get(exchange, method, "text/html; charset=utf-8", () -> document().html());
-                case "/metrics" -> get(exchange, method, "text/plain; version=0.0.4; charset=utf-8",
-                        () -> document().metrics());
-                case "/stop" -> {
-                    if (!method.equals("POST")) {
-                        send(exchange, 405, "text/plain", "use POST\n", "POST");
-                    } else {
-                        spawner.requestStop("admin POST /stop");
-                        send(exchange, 202, "text/plain", "stopping\n", null);
-                    }
+            try {
+                route(exchange);
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "admin " + exchange.getRequestMethod() + " "
+                        + exchange.getRequestURI() + " failed", e);
+                if (exchange.getResponseCode() == -1) {
+                    send(exchange, 500, "text/plain", "internal error: " + e + "\n", null);
                 }
-                case "/scale" -> scale(exchange, method);
-                case "/reload" -> reload(exchange, method);
-                default -> send(exchange, 404, "text/plain", "Not Found\n", null);
             }
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        switch (path) {
+            case "/status.json" -> get(exchange, method, "application/json", () -> document().json());
+            case "/status" -> get(exchange, method, "text/html; charset=utf-8", () -> document().html());
+            case "/metrics" -> get(exchange, method, Metrics.CONTENT_TYPE, () -> Metrics.render(document()));
+            case "/stop" -> {
+                if (!method.equals("POST")) {
+                    send(exchange, 405, "text/plain", "use POST\n", "POST");
+                } else {
+                    spawner.requestStop("admin POST /stop");
+                    send(exchange, 202, "text/plain", "stopping\n", null);
+                }
+            }
+            case "/scale" -> scale(exchange, method);
+            case "/reload" -> reload(exchange, method);
+            default -> send(exchange, 404, "text/plain", "Not Found\n", null);
         }
     }
 

@@ -16,12 +16,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
-import java.util.function.Function;
-import java.util.function.ToLongFunction;
 
 /**
- * One reading of the server's state, rendered as {@code /status.json}, Prometheus text and the
- * HTML status page. The JSON field names are a documented contract (DESIGN.md, README).
+ * One reading of the server's state, rendered as {@code /status.json} and the HTML status page
+ * here, and as Prometheus text by {@link Metrics}. The JSON field names are a documented contract (DESIGN.md, README).
  */
 public record StatusDocument(PoolView pool, String address, String origin, ListeningSocket.QueueDepth queue,
                              List<Handler> handlers, List<EventLog.Event> events, long nowNanos) {
@@ -33,6 +31,11 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
      *             their last heartbeat interval; empty until two readings of its slot can tell
      */
     public record Handler(PoolView.Entry entry, SlotSnapshot slot, long rssBytes, OptionalDouble busy) {
+        /** Whether the slot is this handler's already: its counters are its own. */
+        boolean ownsSlot() {
+            return slot.pid() == entry.pid();
+        }
+
         String state() {
             if (entry.phase().equals("stopping")) {
                 return "draining";
@@ -164,69 +167,9 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
         return out + "\n";
     }
 
-    /** Prometheus text exposition format, version 0.0.4. */
-    public String metrics() {
-        StringBuilder m = new StringBuilder(2048);
-        gauge(m, "herd_target_handlers", "Handlers the spawner aims to run.", pool.targetHandlers());
-        gauge(m, "herd_handlers", "Handler processes alive.", handlers.size());
-        gauge(m, "herd_generation", "The generation serving: 1 at start, one more for every reload.",
-                pool.generation());
-        gauge(m, "herd_accept_queue_length", "Connections waiting in the kernel's accept queue.", queue.queued());
-        gauge(m, "herd_accept_queue_capacity", "Size of the kernel's accept queue.", queue.backlog());
-        perHandler(m, "herd_handler_connections", "gauge", "Open connections.", h -> h.slot().connections());
-        perHandler(m, "herd_handler_in_flight", "gauge", "Requests being answered.", h -> h.slot().inFlight());
-        perHandler(m, "herd_handler_requests_total", "counter", "Requests answered.", h -> h.slot().requests());
-        perHandler(m, "herd_handler_accepts_won_total", "counter", "Accepts that got a connection.",
-                h -> h.slot().acceptsWon());
-        perHandler(m, "herd_handler_accepts_lost_total", "counter",
-                "Wake-ups whose accept found nothing: another loop won the race.", h -> h.slot().acceptsLost());
-        perHandler(m, "herd_handler_accept_errors_total", "counter", "Accepts that failed.",
-                h -> h.slot().acceptErrors());
-        perHandler(m, "herd_handler_accepts_deferred_total", "counter",
-                "Wake-ups a loop let pass because it held more than its fair share of connections, or its handler held --max-connections.",
-                h -> h.slot().acceptsDeferred());
-        perHandler(m, "herd_handler_rebalance_closes_total", "counter",
-                "Keep-alive connections asked to reconnect because their loop held more than its fair share.",
-                h -> h.slot().rebalanceCloses());
-        perHandler(m, "herd_handler_limit_closes_total", "counter",
-                "Keep-alive connections ended by --keepalive-requests or --max-connection-age.",
-                h -> h.slot().limitCloses());
-        perHandlerValue(m, "herd_handler_busy", "gauge",
-                "Share of the last heartbeat interval its loops were not waiting for I/O (mean over its loops).",
-                h -> h.busy().isPresent() ? String.valueOf(round(h.busy().getAsDouble())) : null);
-        perHandler(m, "herd_handler_resident_bytes", "gauge", "Resident memory.", Handler::rssBytes);
-        return m.toString();
-    }
-
     /** Busyness as shown: three decimals are all a once-a-second ratio can tell. */
-    private static double round(double busy) {
+    static double round(double busy) {
         return Math.round(busy * 1000) / 1000.0;
-    }
-
-    private static void gauge(StringBuilder m, String name, String help, long value) {
-        m.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        m.append("# TYPE ").append(name).append(" gauge\n");
-        m.append(name).append(' ').append(value).append('\n');
-    }
-
-    private void perHandler(StringBuilder m, String name, String type, String help, ToLongFunction<Handler> value) {
-        perHandlerValue(m, name, type, help, h -> String.valueOf(value.applyAsLong(h)));
-    }
-
-    /** One sample per handler that owns its slot and has a value (null: no sample). */
-    private void perHandlerValue(StringBuilder m, String name, String type, String help,
-                                 Function<Handler, String> value) {
-        m.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        m.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-        for (Handler h : handlers) {
-            String sample = h.slot().pid() == h.entry().pid() ? value.apply(h) : null;
-            if (sample == null) {
-                continue;
-            }
-            m.append(name).append("{slot=\"").append(h.entry().slot()).append("\",pid=\"").append(h.entry().pid())
-                    .append("\",generation=\"").append(h.entry().generation()).append("\"} ")
-                    .append(sample).append('\n');
-        }
     }
 
     /** The status page: the same facts as the JSON, as tables, refreshed every second. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herd.os.ListeningSocket;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.scoreboard.SlotState;
+import dev.herd.spawner.Counts;
 import dev.herd.spawner.EventLog;
 import dev.herd.spawner.PoolView;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +52,8 @@ class StatusDocumentTest {
 
     private StatusDocument document(String reason) {
         PoolView.Entry entry = new PoolView.Entry(0, HANDLER_PID, 3, "ready", NOW - 90 * SECOND, OptionalDouble.empty());
-        PoolView pool = new PoolView(4242, NOW - 600 * SECOND, false, 1, "static", 1, 0, 4, List.of(entry));
+        PoolView pool = new PoolView(4242, NOW - 600 * SECOND, false, 1, "static", 1, 0, 4, List.of(entry),
+                Counts.View.NONE);
         StatusDocument.Handler handler = new StatusDocument.Handler(entry, board.read(0), 50L * 1024 * 1024,
                 OptionalDouble.of(0.4567));
         EventLog.Event event = new EventLog.Event(Instant.parse("2026-01-02T03:04:05Z"), "spawn", reason);
@@ -108,7 +110,7 @@ class StatusDocumentTest {
     void aSlotNotYetClaimedByItsHandlerReadsAsStartingWithNoCounters() throws Exception {
         // The entry's pid differs from the slot's: the slot still holds the previous handler's figures.
         PoolView.Entry fresh = new PoolView.Entry(0, HANDLER_PID + 1, 4, "starting", NOW, OptionalDouble.empty());
-        PoolView pool = new PoolView(4242, NOW, false, 1, "static", 1, 0, 4, List.of(fresh));
+        PoolView pool = new PoolView(4242, NOW, false, 1, "static", 1, 0, 4, List.of(fresh), Counts.View.NONE);
         StatusDocument doc = new StatusDocument(pool, "127.0.0.1:8080", "bound", ListeningSocket.QueueDepth.UNKNOWN,
                 List.of(new StatusDocument.Handler(fresh, board.read(0), -1, OptionalDouble.of(0.5))), List.of(), NOW);
 
@@ -119,34 +121,13 @@ class StatusDocumentTest {
         assertThat(h.get("heartbeat_age_ms").asLong()).isEqualTo(-1);
         assertThat(h.get("busy").isNull()).isTrue();
         assertThat(h.get("limit_closes").asLong()).isZero();
-        assertThat(doc.metrics()).doesNotContain("herd_handler_requests_total{");
+        assertThat(Metrics.render(doc)).doesNotContain("herd_handler_connections{");
     }
 
     @Test
     void aStoppingHandlerIsDraining() {
         PoolView.Entry stopping = new PoolView.Entry(0, HANDLER_PID, 3, "stopping", NOW, OptionalDouble.empty());
         assertThat(new StatusDocument.Handler(stopping, board.read(0), 0, OptionalDouble.empty()).state()).isEqualTo("draining");
-    }
-
-    @Test
-    void metricsHaveTheGaugesAndOneLinePerHandler() {
-        String metrics = document("x").metrics();
-
-        assertThat(metrics.lines()).contains(
-                "herd_target_handlers 1",
-                "herd_handlers 1",
-                "herd_accept_queue_length 3",
-                "herd_accept_queue_capacity 128",
-                "# TYPE herd_handler_requests_total counter",
-                "herd_handler_requests_total{slot=\"0\",pid=\"31337\",generation=\"3\"} 2",
-                "herd_handler_accepts_lost_total{slot=\"0\",pid=\"31337\",generation=\"3\"} 2",
-                "herd_handler_rebalance_closes_total{slot=\"0\",pid=\"31337\",generation=\"3\"} 1",
-                "herd_handler_limit_closes_total{slot=\"0\",pid=\"31337\",generation=\"3\"} 2",
-                "herd_handler_busy{slot=\"0\",pid=\"31337\",generation=\"3\"} 0.457",
-                "herd_handler_resident_bytes{slot=\"0\",pid=\"31337\",generation=\"3\"} 52428800");
-        // Every sample line is "name[{labels}] value".
-        assertThat(metrics.lines().filter(l -> !l.startsWith("#")))
-                .allMatch(l -> l.matches("herd_[a-z_]+(\\{[^}]*})? -?\\d+(\\.\\d+)?"));
     }
 
     @Test
