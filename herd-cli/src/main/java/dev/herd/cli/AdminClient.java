@@ -10,14 +10,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Talks to a running spawner's admin endpoint for {@code herd status}, {@code scale}, {@code reload} and {@code stop}. */
 final class AdminClient {
     private final String address;
+    private final Optional<String> token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    AdminClient(String address) {
+    /** @param token the server's admin token, sent as {@code Authorization: Bearer}, if it has one */
+    AdminClient(String address, Optional<String> token) {
         this.address = address;
+        this.token = token;
     }
 
     JsonNode status() throws IOException {
@@ -52,6 +56,7 @@ final class AdminClient {
 
     private HttpResponse<String> exchange(HttpRequest.Builder request, Duration timeout) throws IOException {
         try {
+            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
             return http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new IOException("nothing answers at " + address + ": is herd running, with its admin endpoint "

@@ -34,6 +34,12 @@ public final class Settings {
             "Address of the status and control endpoints (HOST:PORT), or off.", Settings::adminAddress)
             .in(Section.ADDRESS).needsRestart();
 
+    public static final Setting<Optional<AdminToken>> ADMIN_TOKEN = Setting.optional("admin-token", "file:PATH|env:NAME",
+            "Secret of the admin endpoints, read from a file or an environment variable, never given on the command "
+                    + "line: every admin request must carry it (Authorization: Bearer TOKEN, or Basic with it as the "
+                    + "password), else 401. Needed for an --admin address other than loopback.", AdminToken::parse)
+            .in(Section.ADDRESS).needsRestart();
+
     public static final Setting<Integer> HANDLERS = Setting.integer("handlers", "2", 1, 512,
             "Number of handler processes with --scaling static; giving --handlers alone selects static, "
                     + "so that older command lines keep their meaning.").in(Section.POOL);
@@ -224,7 +230,7 @@ public final class Settings {
 
     /** The options of {@code herd serve}, in help order: by {@link Setting.Section}, as the reference lists them. */
     public static final List<Setting<?>> SERVE = List.of(CONFIG,
-            BIND, BACKLOG, ADMIN,
+            BIND, BACKLOG, ADMIN, ADMIN_TOKEN,
             HANDLERS, SCALING, MIN_HANDLERS, MAX_HANDLERS, MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE,
             SCALE_INTERVAL, STANDBY,
             THREADS, TRANSPORT, ACCEPT, CPU_AFFINITY, MAX_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
@@ -299,6 +305,7 @@ public final class Settings {
      * @throws IllegalArgumentException naming the options involved
      */
     public static void validate(Config config) {
+        validateAdmin(config);
         atMost(config, MIN_HANDLERS, MAX_HANDLERS);
         atMost(config, MIN_SPARE, MAX_SPARE);
         if (config.get(ACCEPT) == Accept.EXCLUSIVE && config.get(TRANSPORT) != Transport.EPOLL) {
@@ -310,6 +317,21 @@ public final class Settings {
             validateReusePort(config);
         }
         validateApplication(config);
+    }
+
+    /**
+     * The admin endpoints control the server: beyond loopback only with a token, and a token that
+     * cannot be read is refused at start.
+     */
+    private static void validateAdmin(Config config) {
+        Optional<Address.Inet> admin = config.get(ADMIN);
+        Optional<AdminToken> token = config.get(ADMIN_TOKEN);
+        if (admin.isPresent() && !admin.get().host().isLoopbackAddress() && token.isEmpty()) {
+            throw new IllegalArgumentException("--admin " + config.text(ADMIN) + " (" + config.origin(ADMIN).describe()
+                    + ") is not a loopback address: give --admin-token file:PATH or env:NAME too, so that only "
+                    + "holders of the token can see and control the server");
+        }
+        token.ifPresent(t -> t.read(System.getenv()));
     }
 
     /**

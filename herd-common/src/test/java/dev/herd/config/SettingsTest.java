@@ -28,9 +28,9 @@ class SettingsTest {
     }
 
     @Test
-    void onlyTheAddressesTheSocketsTheScoreboardLayoutAndTheFileItselfNeedARestart() {
+    void onlyTheAddressesTheSocketsTheScoreboardLayoutTheAdminTokenAndTheFileItselfNeedARestart() {
         assertThat(Settings.SERVE.stream().filter(s -> !s.reloadable()).map(Setting::name))
-                .containsExactly("config", "bind", "backlog", "admin", "threads", "accept");
+                .containsExactly("config", "bind", "backlog", "admin", "admin-token", "threads", "accept");
     }
 
     @Test

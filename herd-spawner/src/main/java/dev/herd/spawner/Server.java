@@ -68,10 +68,11 @@ public final class Server {
             if (adminAddress.isPresent()) {
                 Address.Inet a = adminAddress.get();
                 AdminServer admin = AdminServer.start(new InetSocketAddress(a.host(), a.port()), spawner,
-                        MonotonicClock.SYSTEM);
+                        MonotonicClock.SYSTEM, config.get(Settings.ADMIN_TOKEN).map(t -> t.read(System.getenv())));
                 acquired.addFirst(admin);
                 Address.Inet bound = new Address.Inet(admin.address().getAddress(), admin.address().getPort());
-                LOG.log(System.Logger.Level.INFO, "admin on {0}", bound);
+                LOG.log(System.Logger.Level.INFO, "admin on {0}{1}", bound,
+                        config.get(Settings.ADMIN_TOKEN).isPresent() ? " (token required)" : "");
             }
             spawner.installSignalHandlers();
             return spawner.run();

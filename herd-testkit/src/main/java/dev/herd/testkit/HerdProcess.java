@@ -47,6 +47,8 @@ public final class HerdProcess implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Path logFile;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The admin token this harness's own admin requests carry, for a server started with one. */
+    private volatile String adminToken;
     private final ObjectMapper json = new ObjectMapper();
     private volatile String listening;
     private volatile String admin;
@@ -203,10 +205,21 @@ public final class HerdProcess implements AutoCloseable {
         return pids;
     }
 
+    /** Makes this harness's own admin requests ({@link #status}, the stop) carry {@code token}. */
+    public HerdProcess useAdminToken(String token) {
+        this.adminToken = token;
+        return this;
+    }
+
     public JsonNode status() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + admin + "/status.json"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + admin + "/status.json"))
+                    .timeout(Duration.ofSeconds(10));
+            String token = adminToken;
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return json.readTree(r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,6 +2,7 @@ package dev.herd.spawner.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.herd.config.AdminToken;
 import dev.herd.spawner.PoolView;
 import dev.herd.spawner.ReloadOutcome;
 import dev.herd.spawner.Spawner;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,7 +25,8 @@ import java.util.concurrent.Executors;
  * Status and control over HTTP, served by the spawner on its own address (loopback by default),
  * so that it answers even when every handler is saturated: {@code GET /status},
  * {@code GET /status.json}, {@code GET /metrics}, {@code POST /scale?handlers=N|auto},
- * {@code POST /reload}, {@code POST /stop}.
+ * {@code POST /reload}, {@code POST /stop}. With a token ({@code --admin-token}) every request must
+ * carry it, or it gets 401.
  *
  * <p>Uses the JDK's own HTTP server: the spawner stays small and free of Netty. Each exchange
  * runs on a virtual thread of its own, so a reload waiting for its new generation does not hold
@@ -38,20 +41,28 @@ public final class AdminServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Spawner spawner;
     private final MonotonicClock clock;
+    private final Optional<String> token;
 
-    private AdminServer(HttpServer server, ExecutorService executor, Spawner spawner, MonotonicClock clock) {
+    private AdminServer(HttpServer server, ExecutorService executor, Spawner spawner, MonotonicClock clock,
+                        Optional<String> token) {
         this.server = server;
         this.executor = executor;
         this.spawner = spawner;
         this.clock = clock;
+        this.token = token;
     }
 
-    /** Binds and starts serving; throws if the address cannot be bound. */
-    public static AdminServer start(InetSocketAddress address, Spawner spawner, MonotonicClock clock) throws IOException {
+    /**
+     * Binds and starts serving; throws if the address cannot be bound.
+     *
+     * @param token the secret every request must carry ({@code --admin-token}), or empty for none
+     */
+    public static AdminServer start(InetSocketAddress address, Spawner spawner, MonotonicClock clock,
+                                    Optional<String> token) throws IOException {
         HttpServer server = HttpServer.create(address, 16);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("admin-", 0).factory());
         server.setExecutor(executor);
-        AdminServer admin = new AdminServer(server, executor, spawner, clock);
+        AdminServer admin = new AdminServer(server, executor, spawner, clock, token);
         server.createContext("/", admin::handle);
         server.start();
         return admin;
@@ -65,6 +76,15 @@ public final class AdminServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             try {
+                if (token.isPresent() && !AdminToken.authorizes(
+                        Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")), token.get())) {
+                    // Basic first: a browser then asks for it (any user name, the token as password).
+                    exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"herd admin\", charset=\"UTF-8\"");
+                    exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"herd admin\"");
+                    send(exchange, 401, "text/plain", "this herd's admin needs its token (--admin-token): "
+                            + "Authorization: Bearer TOKEN\n", null);
+                    return;
+                }
                 route(exchange);
             } catch (RuntimeException | Error e) {
                 LOG.log(System.Logger.Level.ERROR, "admin " + exchange.getRequestMethod() + " "
