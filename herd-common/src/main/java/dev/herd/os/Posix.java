@@ -28,6 +28,9 @@ public final class Posix {
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int SO_RCVTIMEO = 20;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
@@ -75,6 +78,13 @@ public final class Posix {
         static final MethodHandle BIND = function("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
         static final MethodHandle LISTEN = function("listen", JAVA_INT, JAVA_INT, JAVA_INT);
         static final MethodHandle GETSOCKNAME = function("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    }
+
+    /** Datagrams on Unix sockets (sd_notify). */
+    private static final class Datagrams {
+        static final MethodHandle SENDTO =
+                function("sendto", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle RECV = function("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     }
 
     /** CPU affinity ({@code --cpu-affinity}). */
@@ -191,6 +201,37 @@ public final class Posix {
 
     public static void bind(int fd, MemorySegment sockaddr) {
         call("bind", (s, a) -> (int) Sockets.BIND.invokeExact(s, fd, sockaddr, (int) sockaddr.byteSize()));
+    }
+
+    /** Sends {@code data} as one datagram to {@code sockaddr}. */
+    public static void sendto(int fd, byte[] data, MemorySegment sockaddr) {
+        call("sendto", (s, a) -> (int) (long) Datagrams.SENDTO.invokeExact(s, fd, a.allocateFrom(ValueLayout.JAVA_BYTE, data),
+                (long) data.length, MSG_NOSIGNAL, sockaddr, (int) sockaddr.byteSize()));
+    }
+
+    /**
+     * Receives one datagram into {@code into}; returns its length, or -1 when the socket's receive
+     * timeout ({@link #setReceiveTimeout}) passed first.
+     */
+    public static int recv(int fd, MemorySegment into) {
+        try {
+            return call("recv", (s, a) -> (int) (long) Datagrams.RECV.invokeExact(s, fd, into, into.byteSize(), 0));
+        } catch (OsException e) {
+            if (e.errno() == EAGAIN) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    /** SO_RCVTIMEO: a blocking receive gives up after {@code millis}. */
+    public static void setReceiveTimeout(int fd, long millis) {
+        call("setsockopt", (s, a) -> {
+            MemorySegment timeval = a.allocate(16);
+            timeval.set(JAVA_LONG, 0, millis / 1000);
+            timeval.set(JAVA_LONG, 8, (millis % 1000) * 1000);
+            return (int) Sockets.SETSOCKOPT.invokeExact(s, fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
+        });
     }
 
     public static void listen(int fd, int backlog) {

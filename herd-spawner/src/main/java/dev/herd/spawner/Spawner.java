@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -78,6 +79,10 @@ public final class Spawner {
     private boolean hasServed;
     /** The kernel's OOM kills as of the last handler exit ({@link Launcher#oomKills}). */
     private long oomKills;
+    private final ServiceManager manager;
+    /** Whether the service manager has been told READY=1 since the start or the last reload. */
+    private boolean toldReady;
+    private long nextWatchdogNanos;
     /** The event that ended the last wait; handled first in the next pass. */
     private SpawnerEvent woken;
 
@@ -87,11 +92,12 @@ public final class Spawner {
      */
     public Spawner(Config config, ConfigSource source, ListeningSocket socket, Scoreboard scoreboard,
                    MonotonicClock clock) {
-        this(config, source, socket, scoreboard, clock, new ProcessLauncher());
+        this(config, source, socket, scoreboard, clock, new ProcessLauncher(), ServiceManager.fromEnvironment());
     }
 
     Spawner(Config config, ConfigSource source, ListeningSocket socket, Scoreboard scoreboard, MonotonicClock clock,
-            Launcher launcher) {
+            Launcher launcher, ServiceManager manager) {
+        this.manager = manager;
         this.source = source;
         this.sockets = config.get(Settings.ACCEPT) == Settings.Accept.REUSEPORT
                 ? Sockets.reusePort(socket, config.get(Settings.BACKLOG)) : Sockets.shared(socket);
@@ -106,6 +112,7 @@ public final class Spawner {
         this.startedAtNanos = clock.nanoTime();
         this.nextScaleNanos = startedAtNanos + config.get(Settings.SCALE_INTERVAL).toNanos();
         this.plannedWakeNanos = startedAtNanos;
+        this.nextWatchdogNanos = startedAtNanos;
         publish();
     }
 
@@ -231,7 +238,9 @@ public final class Spawner {
             hurry(reading);
             trim(now, reading);
             sockets.closeSurplus(pool.all(), target).forEach(line -> log.add(Level.WARNING, "socket", line));
+            tellReadiness();
         }
+        keepWatchdog(now);
         publish();
         plannedWakeNanos = nextWake(now, reading);
         return plannedWakeNanos;
@@ -295,6 +304,7 @@ public final class Spawner {
         }
         stopping = true;
         exitCode = code;
+        manager.notify("STOPPING=1\nSTATUS=stopping: " + why);
         if (reload != null) {
             endReload(new ReloadOutcome.Failed(serving.number(), "the server is stopping (" + why + ")"), now);
         }
@@ -339,6 +349,10 @@ public final class Spawner {
         ignored.forEach(line -> log.add(Level.WARNING, "reload", "reload: " + line));
         log.add(Level.INFO, "reload", why + ": starting generation " + reload.next().number() + " (" + target
                 + " handlers); generation " + serving.number() + " serves until it is ready");
+        // systemd's Type=notify-reload wants the monotonic clock (CLOCK_MONOTONIC, as nanoTime) with it.
+        toldReady = false;
+        manager.notify("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000 + "\nSTATUS=reloading to generation "
+                + reload.next().number());
     }
 
     /** Once enough of the new generation accepts to carry the pool, it serves and the old one drains. */
@@ -721,9 +735,33 @@ public final class Spawner {
 
     // ---- waiting ----
 
+    // ---- the service manager ----
+
+    /** READY=1 once the pool first accepts at its target, and again once a reload has ended. */
+    private void tellReadiness() {
+        int accepting = pool.count(HandlerHandle::accepting);
+        if (!toldReady && reload == null && accepting >= target) {
+            toldReady = true;
+            manager.notify("READY=1\nMAINPID=" + ProcessHandle.current().pid() + "\nSTATUS=generation "
+                    + serving.number() + " serving on " + sockets.first().address() + " with " + accepting + " handlers");
+        }
+    }
+
+    /** WATCHDOG=1 at half the manager's interval, from this loop: a stalled spawner misses it. */
+    private void keepWatchdog(long now) {
+        Optional<Duration> interval = manager.watchdog();
+        if (interval.isPresent() && now - nextWatchdogNanos >= 0) {
+            manager.notify("WATCHDOG=1");
+            nextWatchdogNanos = now + interval.get().toNanos() / 2;
+        }
+    }
+
     /** The nearest of: a handle's deadline, the next scale tick, a booting handler's readiness check, the back-off's end. */
     private long nextWake(long now, Reading reading) {
         long next = now + MAX_SLEEP.toNanos();
+        if (manager.watchdog().isPresent()) {
+            next = Math.min(next, nextWatchdogNanos);
+        }
         if (!stopping) {
             next = Math.min(next, nextScaleNanos);
             if (bootFailures.notBeforeNanos() != Long.MIN_VALUE && bootFailures.notBeforeNanos() - now > 0) {

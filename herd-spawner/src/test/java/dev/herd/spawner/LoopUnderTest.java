@@ -11,6 +11,9 @@ import dev.herd.scoreboard.SlotState;
 import dev.herd.time.ManualClock;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +27,10 @@ import java.util.function.Supplier;
 final class LoopUnderTest implements AutoCloseable {
     final ManualClock clock = new ManualClock(1_000_000_000_000L);
     final FakeLauncher launcher = new FakeLauncher();
+    /** What the spawner told the service manager, message by message. */
+    final List<String> notified = new ArrayList<>();
+    /** The watchdog interval the fake service manager asks for, if any. */
+    Optional<Duration> watchdog = Optional.empty();
     final Scoreboard scoreboard;
     final ListeningSocket socket;
     final Spawner spawner;
@@ -39,7 +46,18 @@ final class LoopUnderTest implements AutoCloseable {
                 ? ListeningSocket.bindReusingPort((Address.Inet) Address.parse("127.0.0.1:0"), 16)
                 : ListeningSocket.bind(Address.parse("127.0.0.1:0"), 16);
         ConfigSource source = () -> reloadWith.get();
-        this.spawner = new Spawner(config, source, socket, scoreboard, clock, launcher);
+        ServiceManager manager = new ServiceManager() {
+            @Override
+            public void notify(String state) {
+                notified.add(state);
+            }
+
+            @Override
+            public Optional<Duration> watchdog() {
+                return watchdog;
+            }
+        };
+        this.spawner = new Spawner(config, source, socket, scoreboard, clock, launcher, manager);
     }
 
     static Config config(Map<Setting<?>, String> settings) {

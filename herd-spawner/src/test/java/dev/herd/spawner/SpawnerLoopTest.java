@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -428,6 +429,43 @@ class SpawnerLoopTest {
             loop.pass();
             assertThat(loop.launcher.spawned).hasSize(5);
             assertThat(loop.launcher.spawned.getLast().standby()).isTrue();
+        }
+    }
+
+    @Test
+    void theServiceManagerHearsReadyReloadingReadyAndStopping() {
+        try (LoopUnderTest loop = new LoopUnderTest(staticPool(2))) {
+            loop.pass();
+            assertThat(loop.notified).isEmpty();
+            loop.boot(loop.launcher.spawned.getFirst());
+            loop.pass();
+            assertThat(loop.notified).as("one of two handlers is not ready yet").isEmpty();
+            loop.bootAll();
+            loop.pass();
+            assertThat(loop.notified).singleElement().asString().startsWith("READY=1\nMAINPID=")
+                    .endsWith("\nSTATUS=generation 1 serving on " + loop.socket.address() + " with 2 handlers");
+
+            loop.spawner.requestReload("test");
+            loop.pass();
+            assertThat(loop.notified.getLast()).matches("RELOADING=1\nMONOTONIC_USEC=\\d+\nSTATUS=reloading to generation 2");
+            loop.bootAll();
+            loop.pass();
+            loop.pass();
+            assertThat(loop.notified.getLast()).startsWith("READY=1\n").contains("generation 2 serving");
+
+            loop.spawner.requestStop("test");
+            loop.pass();
+            assertThat(loop.notified.getLast()).isEqualTo("STOPPING=1\nSTATUS=stopping: test");
+            assertThat(loop.notified).hasSize(4);
+        }
+    }
+
+    @Test
+    void theWatchdogIsFedAtHalfItsIntervalByTheLoop() {
+        try (LoopUnderTest loop = running(staticPool(1))) {
+            loop.watchdog = Optional.of(Duration.ofSeconds(10));
+            loop.runFor(Duration.ofSeconds(12));
+            assertThat(loop.notified.stream().filter(m -> m.equals("WATCHDOG=1"))).as("at 0, 5 and 10 s").hasSize(3);
         }
     }
 

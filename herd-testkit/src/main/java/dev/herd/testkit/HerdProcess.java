@@ -65,9 +65,15 @@ public final class HerdProcess implements AutoCloseable {
 
     /** {@code herd serve} on 127.0.0.1:0 with the admin endpoint on 127.0.0.1:0, plus {@code args}. */
     public static HerdProcess serve(String name, String... args) {
+        return serveWithEnvironment(name, java.util.Map.of(), args);
+    }
+
+    /** As {@link #serve}, with these variables added to herd's environment. */
+    public static HerdProcess serveWithEnvironment(String name, java.util.Map<String, String> environment,
+                                                   String... args) {
         List<String> serve = new ArrayList<>(List.of("serve", "--bind", "127.0.0.1:0", "--admin", "127.0.0.1:0"));
         serve.addAll(List.of(args));
-        return start(name, javaCommand("dev.herd.cli.Main", serve));
+        return start(name, javaCommand("dev.herd.cli.Main", serve), environment);
     }
 
     /**
@@ -114,16 +120,21 @@ public final class HerdProcess implements AutoCloseable {
     }
 
     private static HerdProcess start(String name, List<String> command) {
+        return start(name, command, java.util.Map.of());
+    }
+
+    private static HerdProcess start(String name, List<String> command, java.util.Map<String, String> environment) {
         try {
             Path logs = Path.of("target", "herd-logs");
             Files.createDirectories(logs);
             Path logFile = logs.resolve(name + ".log");
             Files.deleteIfExists(logFile);
             // Standard input is a pipe nobody writes, never the test JVM's own.
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .start();
+                    .redirectInput(ProcessBuilder.Redirect.PIPE);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new HerdProcess(process, logFile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
