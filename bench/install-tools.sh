@@ -7,6 +7,7 @@
 #   bench/install-tools.sh load     wrk (package wrk), for bench/accept.sh and bench/footprint.sh
 #   bench/install-tools.sh nginx    nginx (nginx-light where Debian still has it), for bench/pause.sh
 #   bench/install-tools.sh promtool promtool (package prometheus), which checks /metrics in the tests
+#   bench/install-tools.sh systemd  systemd-analyze (package systemd), which checks deploy/systemd
 # Exit 0: everything asked for is there. Exit 3: missing, and this is not root (or has no apt-get):
 # the message says what to install.
 set -euo pipefail
@@ -18,6 +19,8 @@ elif [ "${1:-}" = nginx ]; then
     command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 elif [ "${1:-}" = promtool ]; then
     command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+elif [ "${1:-}" = systemd ]; then
+    command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 elif ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
     missing+=(redis-tools)
 fi

@@ -1,0 +1,32 @@
+package dev.herd.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The files in {@code deploy/} pass their tools' own checks. */
+class DeployFilesTest {
+
+    @Test
+    void theSystemdUnitsVerify(@TempDir Path dir) throws IOException {
+        Tools.require("systemd", "systemd", "systemd-analyze");
+        Path units = Tools.ROOT.resolve("deploy/systemd");
+        // The unit runs herd from /opt/herd; systemd-analyze checks that the command exists.
+        Files.writeString(dir.resolve("herd.service"), Files.readString(units.resolve("herd.service"))
+                .replace("/opt/herd/herd", Tools.ROOT.resolve("herd").toString()));
+        Files.copy(units.resolve("herd.socket"), dir.resolve("herd.socket"));
+
+        Tools.Result verify = Tools.run(Duration.ofSeconds(60), null, "systemd-analyze", "verify",
+                dir.resolve("herd.service").toString(), dir.resolve("herd.socket").toString());
+
+        // Unknown keys and bad values are warnings with exit status 0: none may be printed.
+        assertThat(verify.status()).as(verify.output()).isZero();
+        assertThat(verify.output()).isBlank();
+    }
+}
