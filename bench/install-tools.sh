@@ -8,6 +8,7 @@
 #   bench/install-tools.sh nginx    nginx (nginx-light where Debian still has it), for bench/pause.sh
 #   bench/install-tools.sh promtool promtool (package prometheus), which checks /metrics in the tests
 #   bench/install-tools.sh systemd  systemd-analyze (package systemd), which checks deploy/systemd
+#   bench/install-tools.sh logrotate logrotate, which checks deploy/logrotate
 # Exit 0: everything asked for is there. Exit 3: missing, and this is not root (or has no apt-get):
 # the message says what to install.
 set -euo pipefail
@@ -21,6 +22,8 @@ elif [ "${1:-}" = promtool ]; then
     command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 elif [ "${1:-}" = systemd ]; then
     command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+elif [ "${1:-}" = logrotate ]; then
+    command -v logrotate >/dev/null 2>&1 || missing+=(logrotate)
 elif ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
     missing+=(redis-tools)
 fi

@@ -9,6 +9,7 @@ import java.util.Map;
 @Command(name = "herd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A pre-fork, multi-process server runtime for the JVM.",
         subcommands = {StatusCommand.class, ScaleCommand.class, ReloadCommand.class, StopCommand.class,
+                ReopenLogsCommand.class,
                 DocsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -10,7 +10,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The files in {@code deploy/} pass their tools' own checks. */
+/** The files in {@code deploy/} pass their tools' own checks: systemd's units, logrotate's configuration. */
 class DeployFilesTest {
 
     @Test
@@ -28,5 +28,20 @@ class DeployFilesTest {
         // Unknown keys and bad values are warnings with exit status 0: none may be printed.
         assertThat(verify.status()).as(verify.output()).isZero();
         assertThat(verify.output()).isBlank();
+    }
+
+    @Test
+    void theLogrotateConfigurationReads(@TempDir Path dir) throws IOException {
+        Tools.require("logrotate", "logrotate", "logrotate");
+        Path log = Files.writeString(dir.resolve("access.log"), "a line\n");
+        Path config = Files.writeString(dir.resolve("herd"), Files.readString(Tools.ROOT.resolve("deploy/logrotate/herd"))
+                .replace("/var/log/herd/access.log", log.toString()));
+
+        // Debug mode reads the configuration and says what it would do, without doing it.
+        Tools.Result check = Tools.run(Duration.ofSeconds(60), null, "logrotate", "--debug",
+                "--state", dir.resolve("state").toString(), config.toString());
+
+        assertThat(check.status()).as(check.output()).isZero();
+        assertThat(check.output()).doesNotContainIgnoringCase("error").contains(log.toString());
     }
 }

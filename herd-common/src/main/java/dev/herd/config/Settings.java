@@ -179,6 +179,16 @@ public final class Settings {
     public static final Setting<Integer> MAX_HEADERS = Setting.integer("max-headers", "100", 1, 10_000,
             "Most field lines in a request head; more get 431.").in(Section.HTTP);
 
+    public static final Setting<String> ACCESS_LOG = new Setting<>("access-log", "off|-|PATH", "off",
+            "Where handlers log each request: off, - (standard output), or a file they append to (whole lines, "
+                    + "buffered per event loop; 'herd reopen-logs' opens it again after a rotation).", Settings::accessLog)
+            .in(Section.HTTP);
+
+    public static final Setting<AccessLogFormat> ACCESS_LOG_FORMAT = Setting.choice("access-log-format",
+            AccessLogFormat.class, "combined",
+            "combined: the Combined Log Format and the request's time in seconds; json: an object per line.")
+            .in(Section.HTTP);
+
     public static final Setting<Duration> HEADER_TIMEOUT = Setting.duration("header-timeout", "20s",
             "A client has this long, from a request head's first byte, to send the whole head; then 408 and the "
                     + "connection closes.").in(Section.HTTP);
@@ -235,7 +245,7 @@ public final class Settings {
             SCALE_INTERVAL, STANDBY,
             THREADS, TRANSPORT, ACCEPT, CPU_AFFINITY, MAX_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
             MAX_BOOT_FAILURES, WARMUP, WARMUP_TIME, HANDLER_JVM_OPTS,
-            MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADERS, HEADER_TIMEOUT, BODY_TIMEOUT, KEEPALIVE_TIMEOUT,
+            MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADERS, ACCESS_LOG, ACCESS_LOG_FORMAT, HEADER_TIMEOUT, BODY_TIMEOUT, KEEPALIVE_TIMEOUT,
             KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
             APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
 
@@ -264,6 +274,13 @@ public final class Settings {
     }
 
     /** Where the event loops run: {@code --cpu-affinity}. */
+    public enum AccessLogFormat {
+        /** Apache's and nginx's combined format, and the request time in seconds. */
+        COMBINED,
+        /** One JSON object per line. */
+        JSON
+    }
+
     public enum CpuAffinity {
         /** Wherever the kernel schedules them. */
         OFF,
@@ -449,6 +466,25 @@ public final class Settings {
             throw new IllegalArgumentException("expected a file name such as index.html, or off");
         }
         return name;
+    }
+
+    /** off, -, or a file whose directory exists and that can be written (checked at start). */
+    private static String accessLog(String text) {
+        String t = text.strip();
+        if (t.equalsIgnoreCase("off") || t.equals("-")) {
+            return t.toLowerCase(java.util.Locale.ROOT);
+        }
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("expected off, - or a file");
+        }
+        Path file = Path.of(t).toAbsolutePath();
+        Path dir = file.getParent();
+        if (!java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)
+                && !java.nio.file.Files.isWritable(file)) {
+            throw new IllegalArgumentException("'" + t + "' cannot be written: " + dir
+                    + (java.nio.file.Files.isDirectory(dir) ? " is not writable" : " is not a directory"));
+        }
+        return file.toString();
     }
 
     private static Optional<Address.Inet> adminAddress(String text) {

@@ -20,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * spawner. This class is the only owner of the byte layout.
  *
  * <pre>
- * header   (64 bytes)  magic "HERD", version, slot count, loops per slot
+ * header   (64 bytes)  magic "HERD", version, slot count, loops per slot, log epoch
  * slot i   (64 × (1 + 2 × loops) bytes, at 64 + i × slotSize)
  *   line 0      pid, generation, state, loop count
  *   line 1+2j   loop j: connections, in flight, requests, accepts won, lost, errors, deferred
@@ -46,13 +46,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class Scoreboard implements AutoCloseable {
     private static final int MAGIC = 0x48455244; // "HERD"
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
     private static final int LINE = 64;
 
     private static final long HEADER_MAGIC = 0;
     private static final long HEADER_VERSION = 4;
     private static final long HEADER_SLOTS = 8;
     private static final long HEADER_LOOPS = 12;
+    /** Raised by the spawner to have every handler reopen its access log (rotation). */
+    private static final long HEADER_LOG_EPOCH = 16;
 
     private static final long SLOT_PID = 0;
     private static final long SLOT_GENERATION = 8;
@@ -124,6 +126,16 @@ public final class Scoreboard implements AutoCloseable {
         board.memory.set(JAVA_INT, HEADER_VERSION, VERSION);
         INT.setRelease(board.memory, HEADER_MAGIC, MAGIC);
         return board;
+    }
+
+    /** Asks every handler to reopen its log files (after a rotation): raises the log epoch. */
+    public void reopenLogs() {
+        INT.getAndAddRelease(memory, HEADER_LOG_EPOCH, 1);
+    }
+
+    /** The log epoch: a handler that sees it change reopens its log files. */
+    public int logEpoch() {
+        return (int) INT.getAcquire(memory, HEADER_LOG_EPOCH);
     }
 
     /** The path a handler opens the scoreboard by. */

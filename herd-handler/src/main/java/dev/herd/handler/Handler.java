@@ -12,6 +12,7 @@ import dev.herd.handler.busy.BusyMeter;
 import dev.herd.handler.busy.BusyTime;
 import dev.herd.handler.http.HttpPipeline;
 import dev.herd.handler.http.ServingLoop;
+import dev.herd.handler.log.AccessLog;
 import dev.herd.handler.warmup.ClassWarmup;
 import dev.herd.handler.warmup.Hurry;
 import dev.herd.handler.warmup.Warmup;
@@ -61,6 +62,7 @@ final class Handler {
     private final Served served;
     private final HandlerContext context;
     private final SharedSocket socket;
+    private AccessLog accessLog = AccessLog.OFF;
 
     private Handler(MultiThreadIoEventLoopGroup group, Scoreboard scoreboard, Scoreboard.SlotWriter slot,
                     Duration gracefulTimeout, long spawnerPid, Served served, HandlerContext context,
@@ -124,6 +126,8 @@ final class Handler {
                 new HttpPipeline.Deadlines(config.get(Settings.HEADER_TIMEOUT), config.get(Settings.BODY_TIMEOUT)));
         if (pipeline != null) {
             ClassWarmup.run(pipeline, context);
+            handler.accessLog = AccessLog.open(config.get(Settings.ACCESS_LOG), config.get(Settings.ACCESS_LOG_FORMAT),
+                    context, scoreboard::logEpoch);
         }
         List<IoEventLoop> loops = new ArrayList<>();
         group.forEach(executor -> loops.add((IoEventLoop) executor));
@@ -144,7 +148,8 @@ final class Handler {
         for (IoEventLoop loop : loops) {
             Scoreboard.LoopWriter counters = slot.loop(index++);
             BusyTime busy = meter.of(loop);
-            ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining, busy, fairShare);
+            ServingLoop serving = new ServingLoop(loop, counters, context, () -> handler.draining, busy, fairShare)
+                    .withAccessLog(handler.accessLog.forLoop(loop));
             loop.scheduleAtFixedRate(() -> {
                 long now = System.nanoTime();
                 counters.stamp(now, busy.busyNanos(now));
@@ -310,6 +315,8 @@ final class Handler {
             LOG.log(System.Logger.Level.WARNING, "graceful timeout: closing " + left + " connections with requests in flight");
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        // The loops have ended: their last lines are written now.
+        accessLog.close();
         scoreboard.close();
         LOG.log(System.Logger.Level.INFO, "stopped");
         return orphaned ? ExitCode.ORPHANED : ExitCode.OK;

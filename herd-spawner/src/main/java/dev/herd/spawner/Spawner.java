@@ -154,6 +154,11 @@ public final class Spawner {
         events.add(new SpawnerEvent.StopRequested(source));
     }
 
+    /** From any thread: asks every handler to open its log files again (after a rotation). */
+    public void requestReopenLogs(String source) {
+        events.add(new SpawnerEvent.ReopenLogsRequested(source));
+    }
+
     /** From any thread: asks for a reload; the future completes when the new generation serves, or it failed. */
     public CompletableFuture<ReloadOutcome> requestReload(String source) {
         CompletableFuture<ReloadOutcome> outcome = new CompletableFuture<>();
@@ -176,7 +181,7 @@ public final class Spawner {
     }
 
     public void installSignalHandlers() {
-        for (Signal s : List.of(Signal.TERM, Signal.INT, Signal.HUP, Signal.TTIN, Signal.TTOU)) {
+        for (Signal s : List.of(Signal.TERM, Signal.INT, Signal.HUP, Signal.TTIN, Signal.TTOU, Signal.USR1)) {
             Signals.handle(s, signal -> events.add(new SpawnerEvent.SignalReceived(signal)));
         }
     }
@@ -257,6 +262,7 @@ public final class Spawner {
                 case SpawnerEvent.SignalReceived(Signal signal) -> onSignal(signal, now);
                 case SpawnerEvent.HandlerExited(long pid, int status) -> pool.byPid(pid).ifPresent(h -> reap(h, status, now));
                 case SpawnerEvent.StopRequested(String source) -> beginStop(source, now, ExitCode.OK);
+                case SpawnerEvent.ReopenLogsRequested(String source) -> reopenLogs(source);
                 case SpawnerEvent.ScaleRequested(OptionalInt handlers, String source) -> setManual(handlers, source);
                 case SpawnerEvent.ReloadRequested(String source, CompletableFuture<ReloadOutcome> outcome) ->
                         beginReload(source, outcome, now);
@@ -278,8 +284,15 @@ public final class Spawner {
             case TTIN -> setManual(OptionalInt.of(Math.min(serving.maxTarget(), target + 1)), "SIGTTIN");
             case TTOU -> setManual(OptionalInt.of(Math.max(1, target - 1)), "SIGTTOU");
             case HUP -> beginReload("SIGHUP", new CompletableFuture<>(), now);
+            case USR1 -> reopenLogs("SIGUSR1");
             default -> log.add(Level.WARNING, "signal", signal.fullName() + " ignored");
         }
+    }
+
+    /** Raises the scoreboard's log epoch: each handler's loops open the access log again within a second. */
+    private void reopenLogs(String source) {
+        scoreboard.reopenLogs();
+        log.add(Level.INFO, "reopen-logs", source + ": handlers open their log files again");
     }
 
     private void setManual(OptionalInt handlers, String source) {

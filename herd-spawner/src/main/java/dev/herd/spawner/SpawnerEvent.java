@@ -19,6 +19,10 @@ sealed interface SpawnerEvent {
     record StopRequested(String source) implements SpawnerEvent {
     }
 
+    /** The handlers should open their log files again (after a rotation). */
+    record ReopenLogsRequested(String source) implements SpawnerEvent {
+    }
+
     /** A fixed target from {@code herd scale N} or the admin endpoint; empty: back to the policy. */
     record ScaleRequested(OptionalInt handlers, String source) implements SpawnerEvent {
     }

@@ -2,6 +2,7 @@ package dev.herd.handler.http;
 
 import dev.herd.api.BodyTooLargeException;
 import dev.herd.api.HandlerContext;
+import dev.herd.handler.log.AccessLog;
 import dev.herd.handler.Drain;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -36,6 +37,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -406,9 +408,17 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
         boolean keptAlive;
         private boolean responseDone;
         private boolean over;
+        /** For the access log: the status sent (0: none), the body bytes sent, when the request began. */
+        private int statusSent;
+        private long bytesSent;
+        private final long startedNanos;
+        private final long startedMillis;
 
         Call(HttpRequest head) {
             this.head = head;
+            boolean logged = loop.accessLog().enabled();
+            this.startedNanos = logged ? System.nanoTime() : 0;
+            this.startedMillis = logged ? System.currentTimeMillis() : 0;
             this.version = head.decoderResult().isSuccess() ? head.protocolVersion() : HttpVersion.HTTP_1_1;
             this.keepAliveAsked = head.decoderResult().isSuccess() && HttpUtil.isKeepAlive(head);
         }
@@ -585,6 +595,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
                 }
                 ctx.write(response);
                 if (sendsBody(response)) {
+                    bytesSent += length;
                     ctx.write(new DefaultFileRegion(file, offset, length));
                 } else {
                     closeQuietly(file);
@@ -643,6 +654,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
                     sent.accept(false);
                     return;
                 }
+                bytesSent += bytes.readableBytes();
                 ctx.writeAndFlush(new DefaultHttpContent(bytes)).addListener(f -> sent.accept(f.isSuccess()));
             });
         }
@@ -682,6 +694,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
                 return;
             }
             ByteBuf content = sendsBody(response) ? body : releaseAndEmpty(body);
+            bytesSent += content.readableBytes();
             ctx.writeAndFlush(new DefaultFullHttpResponse(response.protocolVersion(), response.status(), content,
                     response.headers(), EmptyHttpHeaders.INSTANCE)).addListener(this::written);
         }
@@ -697,6 +710,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
                 return false;
             }
             response.setProtocolVersion(HttpVersion.HTTP_1_1);
+            statusSent = response.status().code();
             HttpHeaders headers = response.headers();
             boolean head = this.head.method().equals(HttpMethod.HEAD);
             if (head && length == 0) {
@@ -757,7 +771,23 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
                 whole = null;
             }
             loop.counters().requestFinished();
+            AccessLog.Loop log = loop.accessLog();
+            if (log.enabled()) {
+                log.add(logEntry());
+            }
             finished(this);
+        }
+
+        /** What the access log says of this call; a call the client left before its answer is 499, as nginx logs it. */
+        private AccessLog.Entry logEntry() {
+            boolean parsed = head.decoderResult().isSuccess();
+            SocketAddress remote = ctx.channel().remoteAddress();
+            String client = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "-";
+            return new AccessLog.Entry(client, parsed ? head.method().name() : null, parsed ? head.uri() : null,
+                    parsed ? head.protocolVersion().text() : null, statusSent == 0 ? 499 : statusSent, bytesSent,
+                    parsed ? head.headers().get(HttpHeaderNames.REFERER) : null,
+                    parsed ? head.headers().get(HttpHeaderNames.USER_AGENT) : null,
+                    startedMillis, System.nanoTime() - startedNanos);
         }
 
         private void onLoop(Runnable task) {

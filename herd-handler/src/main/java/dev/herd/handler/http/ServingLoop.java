@@ -2,6 +2,7 @@ package dev.herd.handler.http;
 
 import dev.herd.api.HandlerContext;
 import dev.herd.handler.busy.BusyTime;
+import dev.herd.handler.log.AccessLog;
 import dev.herd.scoreboard.Scoreboard;
 import io.netty.channel.EventLoop;
 
@@ -21,6 +22,7 @@ public final class ServingLoop {
     private final BooleanSupplier draining;
     private final BusyTime busy;
     private final Rebalancing rebalancing;
+    private AccessLog.Loop accessLog = AccessLog.Loop.OFF;
     /** The idle sweeps of this loop, by timeout (one in practice: the handler's keep-alive timeout). */
     private final java.util.Map<Long, IdleSweep> idleSweeps = new java.util.HashMap<>();
 
@@ -33,6 +35,17 @@ public final class ServingLoop {
         this.draining = draining;
         this.busy = busy;
         this.rebalancing = new Rebalancing(loop.ticker(), counters::connections, meanOfReadyLoops);
+    }
+
+    /** Logs this loop's requests to {@code log}; set before the loop serves. */
+    public ServingLoop withAccessLog(AccessLog.Loop log) {
+        this.accessLog = log;
+        return this;
+    }
+
+    /** Where this loop's requests are logged ({@link AccessLog.Loop#OFF} without an access log). */
+    public AccessLog.Loop accessLog() {
+        return accessLog;
     }
 
     /** The handler process, as the application sees it. */

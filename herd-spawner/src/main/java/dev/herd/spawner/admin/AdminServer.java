@@ -111,6 +111,14 @@ public final class AdminServer implements AutoCloseable {
                     send(exchange, 202, "text/plain", "stopping\n", null);
                 }
             }
+            case "/reopen-logs" -> {
+                if (!method.equals("POST")) {
+                    send(exchange, 405, "text/plain", "use POST\n", "POST");
+                } else {
+                    spawner.requestReopenLogs("admin POST /reopen-logs");
+                    send(exchange, 202, "text/plain", "handlers open their log files again within a second\n", null);
+                }
+            }
             case "/scale" -> scale(exchange, method);
             case "/reload" -> reload(exchange, method);
             default -> send(exchange, 404, "text/plain", "Not Found\n", null);
