@@ -9,6 +9,7 @@
 #   bench/install-tools.sh promtool promtool (package prometheus), which checks /metrics in the tests
 #   bench/install-tools.sh systemd  systemd-analyze (package systemd), which checks deploy/systemd
 #   bench/install-tools.sh logrotate logrotate, which checks deploy/logrotate
+#   bench/install-tools.sh chromium the headless browser that loads the dashboard in the tests
 # Exit 0: everything asked for is there. Exit 3: missing, and this is not root (or has no apt-get):
 # the message says what to install.
 set -euo pipefail
@@ -24,6 +25,8 @@ elif [ "${1:-}" = systemd ]; then
     command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 elif [ "${1:-}" = logrotate ]; then
     command -v logrotate >/dev/null 2>&1 || missing+=(logrotate)
+elif [ "${1:-}" = chromium ]; then
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 elif ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
     missing+=(redis-tools)
 fi

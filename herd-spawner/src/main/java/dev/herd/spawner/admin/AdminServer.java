@@ -23,9 +23,10 @@ import java.util.concurrent.Executors;
 
 /**
  * Status and control over HTTP, served by the spawner on its own address (loopback by default),
- * so that it answers even when every handler is saturated: {@code GET /status},
- * {@code GET /status.json}, {@code GET /metrics}, {@code POST /scale?handlers=N|auto},
- * {@code POST /reload}, {@code POST /stop}. With a token ({@code --admin-token}) every request must
+ * so that it answers even when every handler is saturated: {@code GET /status} (the dashboard,
+ * which polls {@code GET /status.json} and {@code GET /history.json}), {@code GET /metrics},
+ * {@code POST /scale?handlers=N|auto}, {@code POST /reload}, {@code POST /reopen-logs},
+ * {@code POST /stop}. With a token ({@code --admin-token}) every request must
  * carry it, or it gets 401.
  *
  * <p>Uses the JDK's own HTTP server: the spawner stays small and free of Netty. Each exchange
@@ -42,6 +43,9 @@ public final class AdminServer implements AutoCloseable {
     private final Spawner spawner;
     private final MonotonicClock clock;
     private final Optional<String> token;
+    private final History history = new History();
+    private final java.util.concurrent.ScheduledExecutorService sampler =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("admin-history").factory());
 
     private AdminServer(HttpServer server, ExecutorService executor, Spawner spawner, MonotonicClock clock,
                         Optional<String> token) {
@@ -63,6 +67,7 @@ public final class AdminServer implements AutoCloseable {
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("admin-", 0).factory());
         server.setExecutor(executor);
         AdminServer admin = new AdminServer(server, executor, spawner, clock, token);
+        admin.sampler.scheduleAtFixedRate(admin::sample, 0, 1, TimeUnit.SECONDS);
         server.createContext("/", admin::handle);
         server.start();
         return admin;
@@ -101,7 +106,11 @@ public final class AdminServer implements AutoCloseable {
         String method = exchange.getRequestMethod();
         switch (path) {
             case "/status.json" -> get(exchange, method, "application/json", () -> document().json());
-            case "/status" -> get(exchange, method, "text/html; charset=utf-8", () -> document().html());
+            case "/status", "/" -> page(exchange, method, "dashboard.html", "text/html; charset=utf-8");
+            case "/dashboard.js" -> page(exchange, method, "dashboard.js", "text/javascript; charset=utf-8");
+            case "/dashboard.css" -> page(exchange, method, "dashboard.css", "text/css; charset=utf-8");
+            case "/history.json" -> get(exchange, method, "application/json",
+                    () -> History.json(history.since(sinceParameter(exchange))));
             case "/metrics" -> get(exchange, method, Metrics.CONTENT_TYPE, () -> Metrics.render(document()));
             case "/stop" -> {
                 if (!method.equals("POST")) {
@@ -210,6 +219,53 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
+    /** A sample for the dashboard's charts; a failure is logged and the next second tries again. */
+    private void sample() {
+        try {
+            history.add(History.Sample.of(document(), System.currentTimeMillis()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "dashboard history sample failed", e);
+        }
+    }
+
+    private static long sinceParameter(HttpExchange exchange) {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("since=")) {
+                    try {
+                        return Long.parseLong(pair.substring("since=".length()));
+                    } catch (NumberFormatException e) {
+                        return 0;
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * One of the dashboard's files, from this module's resources. The page may load only its own
+     * files and data, and may not be framed by another site (its buttons change the server).
+     */
+    private void page(HttpExchange exchange, String method, String resource, String type) throws IOException {
+        exchange.getResponseHeaders().set("Content-Security-Policy",
+                "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+                        + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+        get(exchange, method, type, () -> {
+            try (java.io.InputStream in = AdminServer.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("the dashboard's " + resource + " is missing from herd's jar");
+                }
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     StatusDocument document() {
         PoolView pool = spawner.view();
         List<StatusDocument.Handler> handlers = pool.handlers().stream()
@@ -224,6 +280,7 @@ public final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
+        sampler.shutdownNow();
         server.stop(0);
         executor.shutdownNow();
     }

@@ -18,8 +18,8 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
- * One reading of the server's state, rendered as {@code /status.json} and the HTML status page
- * here, and as Prometheus text by {@link Metrics}. The JSON field names are a documented contract (DESIGN.md, README).
+ * One reading of the server's state, rendered as {@code /status.json} here (which the dashboard
+ * draws), and as Prometheus text by {@link Metrics}. The JSON field names are a documented contract (DESIGN.md, README).
  */
 public record StatusDocument(PoolView pool, String address, String origin, ListeningSocket.QueueDepth queue,
                              List<Handler> handlers, List<EventLog.Event> events, long nowNanos) {
@@ -170,50 +170,5 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
     /** Busyness as shown: three decimals are all a once-a-second ratio can tell. */
     static double round(double busy) {
         return Math.round(busy * 1000) / 1000.0;
-    }
-
-    /** The status page: the same facts as the JSON, as tables, refreshed every second. */
-    public String html() {
-        StringBuilder p = new StringBuilder(4096);
-        p.append("<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"1\">")
-                .append("<title>herd status</title><style>body{font-family:sans-serif;margin:1.5em}")
-                .append("table{border-collapse:collapse}td,th{padding:.2em .7em;border-bottom:1px solid #ddd;")
-                .append("text-align:right}th{background:#f4f4f4}td.l,th.l{text-align:left}</style></head><body>")
-                .append("<h1>herd</h1><p>spawner pid ").append(pool.spawnerPid()).append(", ")
-                .append(pool.stopping() ? "stopping" : "running").append(", listening on ").append(escape(address))
-                .append(" (").append(origin).append("), accept queue ").append(queue.queued()).append(" of ")
-                .append(queue.backlog()).append(", target ").append(pool.targetHandlers()).append(" handlers (")
-                .append(pool.scaling()).append("), generation ").append(pool.generation())
-                .append(pool.reloading() > 0 ? " (reloading to " + pool.reloading() + ")" : "").append("</p>")
-                .append("<table><tr><th>slot</th><th>pid</th><th>gen</th><th class=l>state</th><th>conns</th>")
-                .append("<th>in flight</th><th>requests</th><th>busy</th><th>accepts won</th><th>lost</th>")
-                .append("<th>errors</th><th>rebalanced</th><th>limit closes</th><th>heartbeat age</th><th>RSS</th></tr>");
-        for (Handler h : handlers) {
-            SlotSnapshot s = h.slot();
-            p.append("<tr><td>").append(h.entry().slot()).append("</td><td>").append(h.entry().pid())
-                    .append("</td><td>").append(h.entry().generation()).append("</td><td class=l>").append(h.state())
-                    .append("</td><td>").append(s.connections()).append("</td><td>").append(s.inFlight())
-                    .append("</td><td>").append(s.requests()).append("</td><td>")
-                    .append(h.busy().isPresent() ? String.format(Locale.ROOT, "%.0f %%", h.busy().getAsDouble() * 100) : "-")
-                    .append("</td><td>").append(s.acceptsWon())
-                    .append("</td><td>").append(s.acceptsLost()).append("</td><td>").append(s.acceptErrors())
-                    .append("</td><td>").append(s.rebalanceCloses()).append("</td><td>").append(s.limitCloses())
-                    .append("</td><td>").append(s.oldestHeartbeatNanos() == 0 ? "-"
-                            : (nowNanos - s.oldestHeartbeatNanos()) / 1_000_000 + " ms")
-                    .append("</td><td>").append(h.rssBytes() < 0 ? "-" : h.rssBytes() / (1024 * 1024) + " MiB")
-                    .append("</td></tr>");
-        }
-        p.append("</table><h2>Events</h2><table><tr><th class=l>at</th><th class=l>kind</th>")
-                .append("<th class=l>reason</th></tr>");
-        for (int i = events.size() - 1; i >= 0; i--) {
-            EventLog.Event e = events.get(i);
-            p.append("<tr><td class=l>").append(e.at()).append("</td><td class=l>").append(escape(e.kind()))
-                    .append("</td><td class=l>").append(escape(e.reason())).append("</td></tr>");
-        }
-        return p.append("</table></body></html>\n").toString();
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }
