@@ -40,6 +40,15 @@ public final class Settings {
                     + "password), else 401. Needed for an --admin address other than loopback.", AdminToken::parse)
             .in(Section.ADDRESS).needsRestart();
 
+    public static final Setting<Optional<String>> USER = Setting.optional("user", "NAME|UID",
+            "Started as root: the user the spawner and its handlers run as once the addresses are bound "
+                    + "(with that user's groups, and its primary group unless --group).", String::strip)
+            .in(Section.ADDRESS).needsRestart();
+
+    public static final Setting<Optional<String>> GROUP = Setting.optional("group", "NAME|GID",
+            "Started as root: the group they run as once the addresses are bound (default: --user's primary group).",
+            String::strip).in(Section.ADDRESS).needsRestart();
+
     public static final Setting<Integer> HANDLERS = Setting.integer("handlers", "2", 1, 512,
             "Number of handler processes with --scaling static; giving --handlers alone selects static, "
                     + "so that older command lines keep their meaning.").in(Section.POOL);
@@ -240,7 +249,7 @@ public final class Settings {
 
     /** The options of {@code herd serve}, in help order: by {@link Setting.Section}, as the reference lists them. */
     public static final List<Setting<?>> SERVE = List.of(CONFIG,
-            BIND, BACKLOG, ADMIN, ADMIN_TOKEN,
+            BIND, BACKLOG, ADMIN, ADMIN_TOKEN, USER, GROUP,
             HANDLERS, SCALING, MIN_HANDLERS, MAX_HANDLERS, MIN_SPARE, MAX_SPARE, IDLE_TIMEOUT, MAX_SPAWN_RATE,
             SCALE_INTERVAL, STANDBY,
             THREADS, TRANSPORT, ACCEPT, CPU_AFFINITY, MAX_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,

@@ -47,6 +47,7 @@ public final class Posix {
     public static final int F_SETFL = 4;
     public static final int O_NONBLOCK = 0x800;
     public static final int PR_SET_PDEATHSIG = 1;
+    public static final int PR_SET_DUMPABLE = 4;
     public static final int MFD_CLOEXEC = 1;
 
     public static final int EINTR = 4;
@@ -108,6 +109,17 @@ public final class Posix {
         static final MethodHandle PRCTL = variadic("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG);
         static final MethodHandle GETPPID = function("getppid", JAVA_INT);
         static final MethodHandle KILL = function("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+    }
+
+    /** Users, groups and credentials ({@code --user}, {@code --group}). */
+    private static final class Credentials {
+        static final MethodHandle GETPWNAM = function("getpwnam", ADDRESS, ADDRESS);
+        static final MethodHandle GETGRNAM = function("getgrnam", ADDRESS, ADDRESS);
+        static final MethodHandle GETEUID = function("geteuid", JAVA_INT);
+        static final MethodHandle INITGROUPS = function("initgroups", JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle SETGROUPS = function("setgroups", JAVA_INT, JAVA_LONG, ADDRESS);
+        static final MethodHandle SETGID = function("setgid", JAVA_INT, JAVA_INT);
+        static final MethodHandle SETUID = function("setuid", JAVA_INT, JAVA_INT);
     }
 
     /** The scoreboard's memory (the spawner). */
@@ -274,6 +286,58 @@ public final class Posix {
     public static void setParentDeathSignal(int signal) {
         call("prctl(PR_SET_PDEATHSIG)",
                 (s, a) -> (int) Processes.PRCTL.invokeExact(s, PR_SET_PDEATHSIG, (long) signal));
+    }
+
+    /** A user as the system's user database (NSS) knows it. */
+    public record User(String name, int uid, int gid) {
+    }
+
+    /** The user called {@code name}, or empty; {@code struct passwd}: two pointers, then uid and gid. */
+    public static java.util.Optional<User> user(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = arena.allocate(CAPTURE);
+            MemorySegment pw = (MemorySegment) Credentials.GETPWNAM.invokeExact(errno, arena.allocateFrom(name));
+            if (pw.equals(MemorySegment.NULL)) {
+                return java.util.Optional.empty();
+            }
+            MemorySegment entry = pw.reinterpret(24);
+            return java.util.Optional.of(new User(name, entry.get(JAVA_INT, 16), entry.get(JAVA_INT, 20)));
+        } catch (Throwable t) {
+            throw new IllegalStateException("getpwnam failed", t);
+        }
+    }
+
+    /** The gid of the group called {@code name}, or empty; {@code struct group}: two pointers, then the gid. */
+    public static java.util.OptionalInt group(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = arena.allocate(CAPTURE);
+            MemorySegment gr = (MemorySegment) Credentials.GETGRNAM.invokeExact(errno, arena.allocateFrom(name));
+            return gr.equals(MemorySegment.NULL) ? java.util.OptionalInt.empty()
+                    : java.util.OptionalInt.of(gr.reinterpret(20).get(JAVA_INT, 16));
+        } catch (Throwable t) {
+            throw new IllegalStateException("getgrnam failed", t);
+        }
+    }
+
+    public static int geteuid() {
+        return call("geteuid", (s, a) -> (int) Credentials.GETEUID.invokeExact(s));
+    }
+
+    /**
+     * Becomes {@code uid} with primary group {@code gid} and, when {@code user} is given, that user's
+     * supplementary groups (else none), for every thread of the process (glibc applies set*id to
+     * all of them); then marks the process dumpable again, which the credential change cleared, so
+     * that processes of the new user can open {@code /proc/<pid>/fd} (the handlers' scoreboard).
+     */
+    public static void dropTo(int uid, int gid, String user) {
+        if (user != null) {
+            call("initgroups", (s, a) -> (int) Credentials.INITGROUPS.invokeExact(s, a.allocateFrom(user), gid));
+        } else {
+            call("setgroups", (s, a) -> (int) Credentials.SETGROUPS.invokeExact(s, 1L, a.allocateFrom(JAVA_INT, gid)));
+        }
+        call("setgid", (s, a) -> (int) Credentials.SETGID.invokeExact(s, gid));
+        call("setuid", (s, a) -> (int) Credentials.SETUID.invokeExact(s, uid));
+        call("prctl(PR_SET_DUMPABLE)", (s, a) -> (int) Processes.PRCTL.invokeExact(s, PR_SET_DUMPABLE, 1L));
     }
 
     public static int getppid() {

@@ -28,9 +28,9 @@ class SettingsTest {
     }
 
     @Test
-    void onlyTheAddressesTheSocketsTheScoreboardLayoutTheAdminTokenAndTheFileItselfNeedARestart() {
+    void onlyTheAddressesTheSocketsTheScoreboardLayoutTheCredentialsAndTheFileItselfNeedARestart() {
         assertThat(Settings.SERVE.stream().filter(s -> !s.reloadable()).map(Setting::name))
-                .containsExactly("config", "bind", "backlog", "admin", "admin-token", "threads", "accept");
+                .containsExactly("config", "bind", "backlog", "admin", "admin-token", "user", "group", "threads", "accept");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.herd.config.Settings;
 import dev.herd.os.ExitCode;
 import dev.herd.os.ListeningSocket;
 import dev.herd.os.OsException;
+import dev.herd.os.Posix;
 import dev.herd.os.ProcessLog;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.spawner.admin.AdminServer;
@@ -74,6 +75,13 @@ public final class Server {
                 LOG.log(System.Logger.Level.INFO, "admin on {0}{1}", bound,
                         config.get(Settings.ADMIN_TOKEN).isPresent() ? " (token required)" : "");
             }
+            try {
+                dropPrivileges(config).ifPresent(line -> LOG.log(System.Logger.Level.INFO, line));
+            } catch (IllegalArgumentException | OsException e) {
+                err.println("herd: " + (e instanceof OsException os ? "cannot drop privileges: " + os.call() + ": "
+                        + os.reason() : e.getMessage()));
+                return ExitCode.CONFIG;
+            }
             spawner.installSignalHandlers();
             return spawner.run();
         } catch (java.net.BindException e) {
@@ -86,6 +94,54 @@ public final class Server {
         } finally {
             closeAll(acquired);
         }
+    }
+
+    /**
+     * {@code --user} and {@code --group}: once the addresses are bound (a port below 1024 needs
+     * root), the spawner becomes that user, and so do the handlers it starts. Nothing to do if it
+     * already is; refused if it is not root.
+     */
+    private static Optional<String> dropPrivileges(Config config) {
+        Optional<String> userText = config.get(Settings.USER);
+        Optional<String> groupText = config.get(Settings.GROUP);
+        if (userText.isEmpty() && groupText.isEmpty()) {
+            return Optional.empty();
+        }
+        Posix.User user = userText.map(Server::user).orElse(null);
+        int uid = user != null ? user.uid() : Posix.geteuid();
+        int gid = groupText.map(Server::group).orElse(user != null ? user.gid() : -1);
+        if (gid < 0) {
+            throw new IllegalArgumentException("--group " + groupText.orElse("") + ": no such group");
+        }
+        if (Posix.geteuid() != 0) {
+            if (Posix.geteuid() == uid && groupText.isEmpty()) {
+                return Optional.empty();
+            }
+            throw new IllegalArgumentException("--user and --group need herd to start as root (it runs as uid "
+                    + Posix.geteuid() + "); leave them out, or start it as root");
+        }
+        Posix.dropTo(uid, gid, user != null && !isNumber(user.name()) ? user.name() : null);
+        return Optional.of("running as uid " + uid + (user != null ? " (" + user.name() + ")" : "") + ", gid " + gid
+                + " from here on; the addresses were bound as root");
+    }
+
+    private static Posix.User user(String text) {
+        if (isNumber(text)) {
+            int uid = Integer.parseInt(text);
+            return new Posix.User(text, uid, uid);
+        }
+        return Posix.user(text).orElseThrow(() -> new IllegalArgumentException("--user " + text + ": no such user"));
+    }
+
+    private static int group(String text) {
+        if (isNumber(text)) {
+            return Integer.parseInt(text);
+        }
+        return Posix.group(text).orElseThrow(() -> new IllegalArgumentException("--group " + text + ": no such group"));
+    }
+
+    private static boolean isNumber(String text) {
+        return !text.isEmpty() && text.chars().allMatch(Character::isDigit) && text.length() < 10;
     }
 
     private static ListeningSocket listeningSocket(Config config) {

@@ -68,6 +68,15 @@ public final class HerdProcess implements AutoCloseable {
         return serveWithEnvironment(name, java.util.Map.of(), args);
     }
 
+    /** As {@link #serve}, with herd's classes from {@code classPath} instead of this JVM's. */
+    public static HerdProcess serveOnClassPath(String name, String classPath, String... args) {
+        List<String> serve = new ArrayList<>(List.of("serve", "--bind", "127.0.0.1:0", "--admin", "127.0.0.1:0"));
+        serve.addAll(List.of(args));
+        List<String> command = javaCommand("dev.herd.cli.Main", serve);
+        command.set(command.indexOf("-cp") + 1, classPath);
+        return start(name, command);
+    }
+
     /** As {@link #serve}, with these variables added to herd's environment. */
     public static HerdProcess serveWithEnvironment(String name, java.util.Map<String, String> environment,
                                                    String... args) {
