@@ -10,6 +10,7 @@
 #   bench/install-tools.sh systemd  systemd-analyze (package systemd), which checks deploy/systemd
 #   bench/install-tools.sh logrotate logrotate, which checks deploy/logrotate
 #   bench/install-tools.sh chromium the headless browser that loads the dashboard in the tests
+#   bench/install-tools.sh node     node and npm (packages nodejs, npm), for bench/kubernetes-models.sh
 # Exit 0: everything asked for is there. Exit 3: missing, and this is not root (or has no apt-get):
 # the message says what to install.
 set -euo pipefail
@@ -27,6 +28,8 @@ elif [ "${1:-}" = logrotate ]; then
     command -v logrotate >/dev/null 2>&1 || missing+=(logrotate)
 elif [ "${1:-}" = chromium ]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+elif [ "${1:-}" = node ]; then
+    { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; } || missing+=(nodejs npm)
 elif ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
     missing+=(redis-tools)
 fi

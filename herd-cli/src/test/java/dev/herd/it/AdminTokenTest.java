@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The admin endpoints with a token: 401 without it or with a wrong one, 200 with it as Bearer or
- * as the Basic password; the commands send it from {@code --admin-token} or
+ * as the Basic password, the probes {@code /livez} and {@code /readyz} without it; the commands send it from {@code --admin-token} or
  * {@code $HERD_ADMIN_TOKEN}; it shows in no process's command line; and an admin address beyond
  * loopback without a token is refused at start.
  */
@@ -46,6 +46,9 @@ class AdminTokenTest {
                     .encodeToString(("admin:" + TOKEN).getBytes(StandardCharsets.UTF_8)))).isEqualTo(200);
             assertThat(send(http, URI.create("http://" + herd.adminAddress() + "/metrics"), "Bearer " + TOKEN))
                     .isEqualTo(200);
+            // An orchestrator's probes carry no secret: they learn only whether herd is live and ready.
+            assertThat(send(http, URI.create("http://" + herd.adminAddress() + "/livez"), null)).isEqualTo(200);
+            assertThat(send(http, URI.create("http://" + herd.adminAddress() + "/readyz"), null)).isEqualTo(200);
 
             HerdProcess.CliResult refused = herd.cli("status");
             assertThat(refused.status()).isEqualTo(1);

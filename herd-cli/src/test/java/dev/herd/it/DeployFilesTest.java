@@ -10,7 +10,10 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The files in {@code deploy/} pass their tools' own checks: systemd's units, logrotate's configuration. */
+/**
+ * The files in {@code deploy/} pass their tools' own checks: systemd's units, the Kubernetes
+ * manifests against the API's schemas, logrotate's configuration.
+ */
 class DeployFilesTest {
 
     @Test
@@ -28,6 +31,22 @@ class DeployFilesTest {
         // Unknown keys and bad values are warnings with exit status 0: none may be printed.
         assertThat(verify.status()).as(verify.output()).isZero();
         assertThat(verify.output()).isBlank();
+    }
+
+    @Test
+    void theKubernetesManifestsValidateAgainstTheApisSchemas() {
+        Tools.Result modules = Tools.run(Duration.ofMinutes(5), null, "bash",
+                Tools.ROOT.resolve("bench/kubernetes-models.sh").toString());
+        org.junit.jupiter.api.Assumptions.assumeTrue(modules.status() == 0,
+                () -> "skipped: node, npm or the kubernetes-models package could not be installed:\n" + modules.output());
+        String nodeModules = modules.output().strip().lines().reduce((first, last) -> last).orElseThrow();
+
+        Tools.Result check = Tools.run(Duration.ofSeconds(60), null, "node",
+                Tools.ROOT.resolve("deploy/kubernetes/check.mjs").toString(), nodeModules,
+                Tools.ROOT.resolve("deploy/kubernetes/herd.yaml").toString());
+
+        assertThat(check.status()).as(check.output()).isZero();
+        assertThat(check.output()).contains("Deployment herd: valid").contains("Service herd: valid");
     }
 
     @Test

@@ -75,6 +75,8 @@ public final class Spawner {
     private boolean stopping;
     private ExitCode exitCode = ExitCode.OK;
     private long plannedWakeNanos;
+    /** When the last pass began, for the liveness probe: read from other threads. */
+    private volatile long lastPassNanos;
     /** Whether a handler has accepted since the spawner started: before that, no one is hurried. */
     private boolean hasServed;
     /** The kernel's OOM kills as of the last handler exit ({@link Launcher#oomKills}). */
@@ -149,6 +151,14 @@ public final class Spawner {
         return sockets.queueDepth();
     }
 
+    /**
+     * From any thread: whether the spawner loop has made a pass within {@code within} (it makes
+     * one at least every second): what a liveness probe asks.
+     */
+    public boolean loopAlive(java.time.Duration within) {
+        return clock.nanoTime() - lastPassNanos < within.toNanos();
+    }
+
     /** From any thread: asks for a graceful stop. */
     public void requestStop(String source) {
         events.add(new SpawnerEvent.StopRequested(source));
@@ -220,6 +230,7 @@ public final class Spawner {
     /** One pass of the loop; returns when the next is due unless an event comes first. */
     long pass() {
         long now = clock.nanoTime();
+        lastPassNanos = now;
         boolean onTime = now - plannedWakeNanos <= OVERSLEPT.toNanos();
         if (!onTime) {
             log.add(Level.WARNING, "overslept", "spawner loop stalled for " + (now - plannedWakeNanos) / 1_000_000

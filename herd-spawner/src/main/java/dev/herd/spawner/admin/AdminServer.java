@@ -37,6 +37,8 @@ public final class AdminServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
     /** How long {@code POST /reload} waits for the reload to end. */
     private static final Duration RELOAD_WAIT = Duration.ofMinutes(15);
+    /** A spawner loop without a pass for this long is not alive ({@code /livez}); it passes every second. */
+    private static final Duration LIVENESS = Duration.ofSeconds(10);
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -81,6 +83,9 @@ public final class AdminServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             try {
+                if (probe(exchange)) {
+                    return;
+                }
                 if (token.isPresent() && !AdminToken.authorizes(
                         Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")), token.get())) {
                     // Basic first: a browser then asks for it (any user name, the token as password).
@@ -99,6 +104,36 @@ public final class AdminServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * {@code GET /livez} and {@code GET /readyz}, answered without the token: they tell only
+     * "ok" or why not, and an orchestrator's probes cannot carry a secret. Live: the spawner loop
+     * made a pass within {@link #LIVENESS}. Ready: not stopping, and a handler accepts.
+     */
+    private boolean probe(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (!path.equals("/livez") && !path.equals("/readyz")) {
+            return false;
+        }
+        String why = null;
+        if (!spawner.loopAlive(LIVENESS)) {
+            why = "the spawner loop has made no pass for " + LIVENESS.toSeconds() + " s";
+        } else if (path.equals("/readyz")) {
+            PoolView pool = spawner.view();
+            if (pool.stopping()) {
+                why = "stopping";
+            } else if (pool.handlers().stream().noneMatch(h -> h.phase().equals("ready") || h.phase().equals("retiring"))) {
+                why = "no handler accepts yet";
+            }
+        }
+        String answer = why == null ? "ok\n" : why + "\n";
+        if (why == null) {
+            get(exchange, exchange.getRequestMethod(), "text/plain", () -> answer);
+        } else {
+            send(exchange, 503, "text/plain", answer, null);
+        }
+        return true;
     }
 
     private void route(HttpExchange exchange) throws IOException {
