@@ -147,26 +147,23 @@ public final class AdminServer implements AutoCloseable {
             case "/history.json" -> get(exchange, method, "application/json",
                     () -> History.json(history.since(sinceParameter(exchange))));
             case "/metrics" -> get(exchange, method, Metrics.CONTENT_TYPE, () -> Metrics.render(document()));
-            case "/stop" -> {
-                if (!method.equals("POST")) {
-                    send(exchange, 405, "text/plain", "use POST\n", "POST");
-                } else {
-                    spawner.requestStop("admin POST /stop");
-                    send(exchange, 202, "text/plain", "stopping\n", null);
-                }
-            }
-            case "/reopen-logs" -> {
-                if (!method.equals("POST")) {
-                    send(exchange, 405, "text/plain", "use POST\n", "POST");
-                } else {
-                    spawner.requestReopenLogs("admin POST /reopen-logs");
-                    send(exchange, 202, "text/plain", "handlers open their log files again within a second\n", null);
-                }
-            }
+            case "/stop" -> accepted(exchange, method, () -> spawner.requestStop("admin POST /stop"), "stopping");
+            case "/reopen-logs" -> accepted(exchange, method, () -> spawner.requestReopenLogs("admin POST /reopen-logs"),
+                    "handlers open their log files again within a second");
             case "/scale" -> scale(exchange, method);
             case "/reload" -> reload(exchange, method);
             default -> send(exchange, 404, "text/plain", "Not Found\n", null);
         }
+    }
+
+    /** A POST that asks the spawner for {@code action} and answers 202 with {@code answer}; anything else 405. */
+    private static void accepted(HttpExchange exchange, String method, Runnable action, String answer) throws IOException {
+        if (!method.equals("POST")) {
+            send(exchange, 405, "text/plain", "use POST\n", "POST");
+            return;
+        }
+        action.run();
+        send(exchange, 202, "text/plain", answer + "\n", null);
     }
 
     /** {@code POST /scale?handlers=N} fixes the target; {@code handlers=auto} gives it back to the policy. */

@@ -1,11 +1,5 @@
 package dev.herd.spawner.admin;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -72,8 +66,7 @@ final class History {
 
     /** As JSON: {@code {"samples":[{"at":MILLIS,"accepting":N,...},...]}}. */
     static String json(List<Sample> samples) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+        return StatusDocument.json(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("samples");
             for (Sample s : samples) {
@@ -89,9 +82,6 @@ final class History {
             }
             g.writeEndArray();
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        });
     }
 }

@@ -49,6 +49,23 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
 
     private static final JsonFactory JSON = new JsonFactory();
 
+    /** What writes one JSON document. */
+    @FunctionalInterface
+    interface JsonBody {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** The JSON document {@code body} writes. */
+    static String json(JsonBody body) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
     /** Resident memory of a process, from /proc; -1 if it is gone. */
     public static long rssBytes(long pid) {
         try {
@@ -65,8 +82,7 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
     }
 
     public String json() {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        return json(g -> {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeObjectFieldStart("spawner");
@@ -129,10 +145,7 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
             }
             g.writeEndArray();
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        });
     }
 
     /**
@@ -140,8 +153,7 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
      * and {@code took_ms} and {@code ignored} (settings that need a restart) or {@code reason}.
      */
     public static String json(ReloadOutcome outcome) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        return json(g -> {
             g.writeStartObject();
             switch (outcome) {
                 case ReloadOutcome.Reloaded(int generation, java.time.Duration took, List<String> ignored) -> {
@@ -161,10 +173,7 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
                 }
             }
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out + "\n";
+        }) + "\n";
     }
 
     /** Busyness as shown: three decimals are all a once-a-second ratio can tell. */
