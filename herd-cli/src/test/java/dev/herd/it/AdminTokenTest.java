@@ -69,6 +69,17 @@ class AdminTokenTest {
     }
 
     @Test
+    void aTokenFromTheEnvironmentIsWithheldFromTheHandlers() throws Exception {
+        try (HerdProcess herd = HerdProcess.serveWithEnvironment("admin-token-env", Map.of("HERD_TEST_TOKEN", TOKEN),
+                "--handlers", "1", "--warmup", "off", "--admin-token", "env:HERD_TEST_TOKEN").useAdminToken(TOKEN)) {
+            long handler = HerdProcess.readyPids(herd.awaitReady(1).status()).getFirst();
+            assertThat(Files.readString(Path.of("/proc/" + herd.spawnerPid() + "/environ"))).contains(TOKEN);
+            assertThat(Files.readString(Path.of("/proc/" + handler + "/environ"))).doesNotContain(TOKEN)
+                    .doesNotContain("HERD_TEST_TOKEN=");
+        }
+    }
+
+    @Test
     void anAdminAddressBeyondLoopbackWithoutATokenIsRefused() {
         try (HerdProcess herd = HerdProcess.serveExactly("admin-open", "--bind", "127.0.0.1:0", "--admin", "0.0.0.0:0")) {
             assertThat(herd.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCode.CONFIG.status());

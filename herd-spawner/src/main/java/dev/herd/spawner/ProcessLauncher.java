@@ -16,6 +16,12 @@ import java.util.List;
  * happen on the spawner's loop thread only, so nothing else moves fd 0 meanwhile.
  */
 final class ProcessLauncher implements Launcher {
+    /** Variables of the spawner's environment that handlers do not get (the admin token's, if any). */
+    private final java.util.Set<String> withheld;
+
+    ProcessLauncher(java.util.Set<String> withheld) {
+        this.withheld = java.util.Set.copyOf(withheld);
+    }
 
     @Override
     public long spawn(List<String> command, ListeningSocket socket, Exited exited) throws IOException {
@@ -23,8 +29,11 @@ final class ProcessLauncher implements Launcher {
                 .redirectInput(ProcessBuilder.Redirect.INHERIT)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
-        // Socket activation was meant for the spawner; the handler gets the socket as fd 0.
-        builder.environment().keySet().removeAll(List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"));
+        // Socket activation and the service manager's notifications were meant for the spawner; the
+        // handler gets the socket as fd 0, and never sends the manager anything.
+        builder.environment().keySet().removeAll(List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
+                "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"));
+        builder.environment().keySet().removeAll(withheld);
         // Under the C locale a JVM cannot name files outside ASCII (sun.jnu.encoding follows the
         // locale, and no flag changes it): static files with such names would be unreachable.
         if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {

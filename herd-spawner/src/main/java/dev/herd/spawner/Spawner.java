@@ -94,7 +94,9 @@ public final class Spawner {
      */
     public Spawner(Config config, ConfigSource source, ListeningSocket socket, Scoreboard scoreboard,
                    MonotonicClock clock) {
-        this(config, source, socket, scoreboard, clock, new ProcessLauncher(), ServiceManager.fromEnvironment());
+        this(config, source, socket, scoreboard, clock, new ProcessLauncher(config.get(Settings.ADMIN_TOKEN)
+                .filter(t -> t.source().startsWith("env:")).map(t -> java.util.Set.of(t.source().substring(4)))
+                .orElse(java.util.Set.of())), ServiceManager.fromEnvironment());
     }
 
     Spawner(Config config, ConfigSource source, ListeningSocket socket, Scoreboard scoreboard, MonotonicClock clock,
