@@ -3,10 +3,12 @@ package dev.herd.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herd.testkit.Await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,22 +72,8 @@ final class Chromium implements AutoCloseable {
             URI ws = URI.create(browser.get(60, TimeUnit.SECONDS));
             HttpClient http = HttpClient.newHttpClient();
             String list = "http://" + ws.getHost() + ":" + ws.getPort() + "/json/list";
-            String pageSocket = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (pageSocket == null && System.nanoTime() < deadline) {
-                for (JsonNode target : JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(list)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body())) {
-                    if (target.path("type").asText().equals("page")) {
-                        pageSocket = target.path("webSocketDebuggerUrl").asText();
-                    }
-                }
-                if (pageSocket == null) {
-                    TimeUnit.MILLISECONDS.sleep(100);
-                }
-            }
-            if (pageSocket == null) {
-                throw new IllegalStateException("chromium opened no page");
-            }
+            String pageSocket = Await.until("chromium's page", Duration.ofSeconds(30),
+                    () -> pageSocket(http, list), Optional::isPresent).orElseThrow();
             Chromium chromium = new Chromium(process);
             chromium.page = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), chromium.listener())
                     .get(30, TimeUnit.SECONDS);
@@ -92,6 +81,24 @@ final class Chromium implements AutoCloseable {
         } catch (Exception e) {
             process.destroyForcibly();
             throw e;
+        }
+    }
+
+    /** The DevTools socket of the browser's page, once {@code list} names one. */
+    private static Optional<String> pageSocket(HttpClient http, String list) {
+        try {
+            for (JsonNode target : JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(list)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body())) {
+                if (target.path("type").asText().equals("page")) {
+                    return Optional.of(target.path("webSocketDebuggerUrl").asText());
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -141,14 +148,14 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Waits until {@code expression} is true in the page; the page is never reloaded meanwhile. */
-    void await(String what, String expression, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!evaluate(expression).asBoolean(false)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the page did not show " + what + " within " + timeout.toSeconds() + " s");
+    void await(String what, String expression, Duration timeout) {
+        Await.until("the page to show " + what, timeout, () -> {
+            try {
+                return evaluate(expression).asBoolean(false);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
+        }, shown -> shown);
     }
 
     /** A PNG of the page as it is now. */
