@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.util.Optional;
 
 /** The {@code --admin ADDR} and {@code --admin-token} options of the commands that talk to a running server. */
@@ -21,6 +22,20 @@ final class AdminOption {
             description = "Where the server's admin token is (its --admin-token), if it has one. "
                     + "Default: $HERD_ADMIN_TOKEN.")
     String token;
+
+    /**
+     * {@code POST path} for {@code herd COMMAND}: prints the answer and returns 0, or prints why
+     * not and returns 1.
+     */
+    int post(String command, String path) {
+        try {
+            System.out.print(client().post(path));
+            return 0;
+        } catch (IOException e) {
+            System.err.println("herd " + command + ": " + e.getMessage());
+            return 1;
+        }
+    }
 
     AdminClient client() {
         if (token == null || token.isBlank()) {

@@ -3,7 +3,6 @@ package dev.herd.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /** {@code herd reopen-logs}: after a log rotation, the handlers open their access log files again. */
@@ -16,12 +15,6 @@ final class ReopenLogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            System.out.print(admin.client().post("/reopen-logs"));
-            return 0;
-        } catch (IOException e) {
-            System.err.println("herd reopen-logs: " + e.getMessage());
-            return 1;
-        }
+        return admin.post("reopen-logs", "/reopen-logs");
     }
 }

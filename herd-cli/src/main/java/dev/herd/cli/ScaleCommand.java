@@ -4,7 +4,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /** {@code herd scale N|auto}: fix the running server's handler count, or give it back to the policy. */
@@ -23,12 +22,6 @@ final class ScaleCommand implements Callable<Integer> {
             System.err.println("herd scale: expected a whole number of handlers or auto, got '" + handlers + "'");
             return 2;
         }
-        try {
-            System.out.print(admin.client().post("/scale?handlers=" + handlers));
-            return 0;
-        } catch (IOException e) {
-            System.err.println("herd scale: " + e.getMessage());
-            return 1;
-        }
+        return admin.post("scale", "/scale?handlers=" + handlers);
     }
 }

@@ -3,7 +3,6 @@ package dev.herd.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /** {@code herd stop}: a graceful stop of the running server, as SIGTERM would. */
@@ -15,12 +14,6 @@ final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            System.out.print(admin.client().post("/stop"));
-            return 0;
-        } catch (IOException e) {
-            System.err.println("herd stop: " + e.getMessage());
-            return 1;
-        }
+        return admin.post("stop", "/stop");
     }
 }

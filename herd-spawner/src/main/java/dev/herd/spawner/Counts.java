@@ -37,6 +37,8 @@ public final class Counts {
     private final Map<String, Long> reloads = new TreeMap<>();
     private final Map<SlotKey, Totals> exited = new HashMap<>();
     private long exitedRequests;
+    /** The last {@link #view}, until something is counted. */
+    private View view = View.NONE;
 
     /**
      * Immutable.
@@ -72,32 +74,41 @@ public final class Counts {
 
     void restart(Restart cause) {
         restarts.merge(cause.label(), 1L, Long::sum);
+        view = null;
     }
 
     /** The target moved from {@code from} to {@code to}. */
     void scaled(int from, int to) {
         if (to != from) {
             scaling.merge(to > from ? "up" : "down", 1L, Long::sum);
+            view = null;
         }
     }
 
     void reloaded(boolean ok) {
         reloads.merge(ok ? "reloaded" : "failed", 1L, Long::sum);
+        view = null;
     }
 
     /** A handler of {@code generation} in {@code slot} exited with these counters in its slot. */
     void exited(int slot, int generation, SlotSnapshot last) {
         exited.merge(new SlotKey(slot, generation), Totals.of(last), Totals::plus);
         exitedRequests += last.requests();
+        view = null;
     }
 
     /** Forgets the exited counters of generations no longer running. */
     void keepGenerations(Set<Integer> running) {
-        exited.keySet().removeIf(k -> !running.contains(k.generation()));
+        if (exited.keySet().removeIf(k -> !running.contains(k.generation()))) {
+            view = null;
+        }
     }
 
     View view() {
-        return new View(Map.copyOf(restarts), Map.copyOf(scaling), Map.copyOf(reloads), Map.copyOf(exited),
-                exitedRequests);
+        if (view == null) {
+            view = new View(Map.copyOf(restarts), Map.copyOf(scaling), Map.copyOf(reloads), Map.copyOf(exited),
+                    exitedRequests);
+        }
+        return view;
     }
 }

@@ -441,6 +441,14 @@ public final class Spawner {
         }
         pool.remove(handle);
         usedSlots.clear(handle.slot());
+        // A generation's exited counters are kept while it runs: until its last handler is reaped.
+        java.util.Set<Integer> running = new java.util.HashSet<>();
+        pool.all().forEach(h -> running.add(h.generation().number()));
+        running.add(serving.number());
+        if (reload != null) {
+            running.add(reload.next().number());
+        }
+        counts.keepGenerations(running);
         String how = HandlerHandle.describeExit(status);
         long oomKillsNow = launcher.oomKills();
         String oom = status == 128 + Signal.KILL.number() && !handle.killed() && oomKills >= 0 && oomKillsNow > oomKills
@@ -844,10 +852,6 @@ public final class Spawner {
                 .map(h -> new PoolView.Entry(h.slot(), h.pid(), h.generation().number(),
                         h.phase().name().toLowerCase(java.util.Locale.ROOT), h.spawnedAtNanos(), h.busyness().mean()))
                 .toList();
-        java.util.Set<Integer> running = new java.util.HashSet<>();
-        pool.all().forEach(h -> running.add(h.generation().number()));
-        running.add(serving.number());
-        counts.keepGenerations(running);
         view = new PoolView(ProcessHandle.current().pid(), startedAtNanos, stopping, target,
                 manualTarget.isPresent() ? "manual" : policy.name(), serving.number(),
                 reload == null ? 0 : reload.next().number(), serving.maxTarget(), entries, counts.view());

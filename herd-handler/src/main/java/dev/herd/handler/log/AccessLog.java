@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,6 +42,7 @@ public final class AccessLog implements AutoCloseable {
     static final int FLUSH_BYTES = 32 * 1024;
     /** What a pipe writes whole beside other writers (Linux). */
     static final int PIPE_BUF = 4096;
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
     private static final DateTimeFormatter CLF_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -190,8 +192,9 @@ public final class AccessLog implements AutoCloseable {
         line.append("\" \"");
         escaped(line, e.userAgent() == null ? "-" : e.userAgent());
         long micros = e.durationNanos() / 1000;
-        line.append("\" ").append(micros / 1_000_000).append('.')
-                .append(String.format(Locale.ROOT, "%06d", micros % 1_000_000)).append('\n');
+        line.append("\" ").append(micros / 1_000_000).append('.');
+        String fraction = Long.toString(micros % 1_000_000);
+        line.repeat('0', 6 - fraction.length()).append(fraction).append('\n');
     }
 
     /** As nginx escapes what a client sent: {@code "}, {@code \} and bytes outside printable ASCII as {@code \xHH}. */
@@ -200,7 +203,7 @@ public final class AccessLog implements AutoCloseable {
             char c = value.charAt(i);
             if (c == '"' || c == '\\' || c < 0x20 || c >= 0x7f) {
                 for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
-                    line.append(String.format(Locale.ROOT, "\\x%02X", b & 0xff));
+                    line.append("\\x").append(HEX.toHexDigits(b));
                 }
             } else {
                 line.append(c);
@@ -221,7 +224,7 @@ public final class AccessLog implements AutoCloseable {
                 case '\\' -> line.append("\\\\");
                 default -> {
                     if (c < 0x20 || c == 0x7f) {
-                        line.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                        line.append("\\u").append(HexFormat.of().toHexDigits((short) c));
                     } else {
                         line.append(c);
                     }
