@@ -33,7 +33,7 @@ for server in $SERVERS; do
   esac
   await_serving "$port"
   echo "== $server"
-  "$java" --enable-native-access=ALL-UNNAMED -cp "$classpath" dev.herd.bench.Chaos \
+  "$java" @"$root/herd-common/src/main/resources/dev/herd/os/every-jvm.args" -cp "$classpath" dev.herd.bench.Chaos \
     "$port" "$workers" "$CLIENTS" "$SECONDS_"
   if [ "$server" != nginx ]; then
     echo "handlers the spawner saw killed: $(grep -c "killed by SIGKILL" "$work/$server.log" || true)"

@@ -66,7 +66,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for server in $SERVERS; do
     port=$(free_port); admin=$(free_port)
     start "$server" "$port" "$admin"
-    "$java" --enable-native-access=ALL-UNNAMED -cp "$classpath" dev.herd.bench.PauseLoad \
+    "$java" @"$root/herd-common/src/main/resources/dev/herd/os/every-jvm.args" -cp "$classpath" dev.herd.bench.PauseLoad \
       "$server" "$port" "$VICTIM" "$RATE" "$DURATION" | tee -a "$work/out" | grep -v '^|' >&2
     grep '^|' "$work/out" | tail -n 1 >>"$rows"
     stop_session

@@ -30,7 +30,7 @@ for server in $SERVERS; do
   esac
   await_serving "$port"
   echo "== $server"
-  "$java" --enable-native-access=ALL-UNNAMED -cp "$classpath" dev.herd.bench.SlowClients \
+  "$java" @"$root/herd-common/src/main/resources/dev/herd/os/every-jvm.args" -cp "$classpath" dev.herd.bench.SlowClients \
     "$port" "$HEADS" "$BODIES" "$RATE" "$SECONDS_" "$CAP"
   stop_session
 done

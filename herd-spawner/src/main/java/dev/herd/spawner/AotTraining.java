@@ -1,6 +1,7 @@
 package dev.herd.spawner;
 
 import dev.herd.config.Config;
+import dev.herd.os.JvmArgs;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -47,10 +48,10 @@ public final class AotTraining {
 
         List<String> options = HandlerCommand.jvmOptions(Config.builder().build());
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.herd.cli.Main", "serve",
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JvmArgs.COMMAND);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.herd.cli.Main", "serve",
                 "--bind", "127.0.0.1:" + port, "--admin", "off", "--handlers", "1",
                 "--warmup", String.valueOf(ROUNDS), "--warmup-time", "60s",
                 "--handler-jvm-opts", String.join(" ", options) + " -XX:AOTCacheOutput=" + training));

@@ -3,6 +3,7 @@ package dev.herd.spawner;
 import dev.herd.config.Config;
 import dev.herd.config.HandlerSettings;
 import dev.herd.config.Settings;
+import dev.herd.os.JvmArgs;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
-        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(JvmArgs.EVERY);
         command.add("-cp");
         command.add(classPath);
         command.add(MAIN_CLASS);

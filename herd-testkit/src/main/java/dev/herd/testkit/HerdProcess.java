@@ -2,6 +2,7 @@ package dev.herd.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herd.os.JvmArgs;
 import dev.herd.os.Posix;
 import dev.herd.os.Signal;
 
@@ -121,9 +122,9 @@ public final class HerdProcess implements AutoCloseable {
 
     private static List<String> javaCommand(String mainClass, List<String> args) {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(JvmArgs.COMMAND);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         return command;
     }
