@@ -8,6 +8,6 @@
 # Load goes to 127.0.0.1 only and is bounded in time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/bench/install-tools.sh" load >/dev/null
+"$root/bench/install-tools.sh" wrk >/dev/null
 "$root/herd" build
 exec python3 "$root/bench/accept.py"

@@ -16,7 +16,7 @@ trap 'echo "footprint.sh: failed at line $LINENO" >&2' ERR
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS=${ROUNDS:-5}
 PORT=${PORT:-28470}
-"$root/bench/install-tools.sh" load
+"$root/bench/install-tools.sh" wrk
 "$root/herd" build
 work="$(mktemp -d /tmp/herd-footprint.XXXXXX)"
 server=''

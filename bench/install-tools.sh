@@ -1,62 +1,134 @@
 #!/usr/bin/env bash
-# Installs, from Debian's packages, the programs that tests and benchmarks drive, when they are
-# missing:
-#   bench/install-tools.sh          redis-cli and redis-benchmark (package redis-tools), for the
-#                                   --protocol tcp tests
-#   bench/install-tools.sh server   and redis-server (package redis-server), for bench/redis.sh
-#   bench/install-tools.sh load     wrk (package wrk), for bench/accept.sh and bench/footprint.sh
-#   bench/install-tools.sh nginx    nginx (nginx-light where Debian still has it), for bench/pause.sh
-#   bench/install-tools.sh promtool promtool (package prometheus), which checks /metrics in the tests
-#   bench/install-tools.sh systemd  systemd-analyze (package systemd), which checks deploy/systemd
-#   bench/install-tools.sh logrotate logrotate, which checks deploy/logrotate
-#   bench/install-tools.sh chromium the headless browser that loads the dashboard in the tests
-#   bench/install-tools.sh node     node and npm (packages nodejs, npm), for bench/kubernetes-models.sh
-# Exit 0: everything asked for is there. Exit 3: missing, and this is not root (or has no apt-get):
-# the message says what to install.
-set -euo pipefail
+# Installs the programs that tests and benchmarks drive, from Debian's packages (and one npm
+# package), when they are missing. Idempotent: what is there is left alone.
+#
+#   bench/install-tools.sh TOOL...                   those tools
+#   bench/install-tools.sh tests [--without T,...]   every tool the tests need (what ./herd test and
+#                                                    ./herd test-tools run), less the ones named
+#
+# Tools (program: Debian package):
+#   redis         redis-cli, redis-benchmark: redis-tools       tests (--protocol tcp), bench/redis.sh
+#   redis-server  redis-server: redis-server                    bench/redis.sh
+#   promtool      promtool: prometheus                          tests (checks /metrics)
+#   chromium      chromium: chromium                            tests (loads the dashboard)
+#   systemd       systemd-analyze: systemd                      tests (checks deploy/systemd)
+#   logrotate     logrotate: logrotate                          tests (checks deploy/logrotate)
+#   node          node, npm: nodejs, npm; and the kubernetes-models npm package
+#                 (bench/kubernetes-models.sh)                  tests (checks deploy/kubernetes)
+#   wrk           wrk: wrk                                      bench/accept.sh, footprint.sh, profile.sh
+#   nginx         nginx: nginx-light where Debian still has it  the benchmarks' peer
+#
+# Exit 0: every tool asked for is there. Exit 3: some are missing and could not be installed (not
+# root, no apt-get, or the package could not be had); the message says which and what to do.
+# Exit 2: an unknown tool.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-missing=()
-if [ "${1:-}" = load ]; then
-    command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-elif [ "${1:-}" = nginx ]; then
-    command -v nginx >/dev/null 2>&1 || missing+=(nginx)
-elif [ "${1:-}" = promtool ]; then
-    command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
-elif [ "${1:-}" = systemd ]; then
-    command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
-elif [ "${1:-}" = logrotate ]; then
-    command -v logrotate >/dev/null 2>&1 || missing+=(logrotate)
-elif [ "${1:-}" = chromium ]; then
-    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-elif [ "${1:-}" = node ]; then
-    { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; } || missing+=(nodejs npm)
-elif ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
-    missing+=(redis-tools)
-fi
-if [ "${1:-}" = server ] && ! command -v redis-server >/dev/null 2>&1; then
-    missing+=(redis-server)
-fi
-[ ${#missing[@]} -eq 0 ] && exit 0
+test_tools=(redis promtool chromium systemd logrotate node)
 
-if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "install-tools: needs ${missing[*]}: run 'apt-get install ${missing[*]}' as root" >&2
-    exit 3
+programs_of() {
+    case "$1" in
+        redis) echo redis-cli redis-benchmark ;;
+        redis-server) echo redis-server ;;
+        promtool) echo promtool ;;
+        chromium) echo chromium ;;
+        systemd) echo systemd-analyze ;;
+        logrotate) echo logrotate ;;
+        node) echo node npm ;;
+        wrk) echo wrk ;;
+        nginx) echo nginx ;;
+        *) return 1 ;;
+    esac
+}
+
+packages_of() {
+    case "$1" in
+        redis) echo redis-tools ;;
+        promtool) echo prometheus ;;
+        node) echo nodejs npm ;;
+        nginx) if apt-cache show nginx-light >/dev/null 2>&1; then echo nginx-light; else echo nginx; fi ;;
+        *) echo "$1" ;;
+    esac
+}
+
+present() {
+    local program
+    for program in $(programs_of "$1"); do
+        command -v "$program" >/dev/null 2>&1 || return 1
+    done
+}
+
+tools=() without=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        tests) tools+=("${test_tools[@]}") ;;
+        --without) without="${2:-}"; shift ;;
+        --without=*) without="${1#--without=}" ;;
+        *) tools+=("$1") ;;
+    esac
+    shift
+done
+[ ${#tools[@]} -gt 0 ] || { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+wanted=() missing=()
+for tool in "${tools[@]}"; do
+    programs_of "$tool" >/dev/null || {
+        echo "install-tools: unknown tool '$tool' (known: redis redis-server promtool chromium systemd logrotate node wrk nginx, or tests)" >&2
+        exit 2
+    }
+    [[ ",$without," == *",$tool,"* ]] && continue
+    wanted+=("$tool")
+    present "$tool" || missing+=("$tool")
+done
+for tool in ${without//,/ }; do
+    programs_of "$tool" >/dev/null || { echo "install-tools: unknown tool '$tool' in --without" >&2; exit 2; }
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    packages=()
+    for tool in "${missing[@]}"; do read -ra p <<<"$(packages_of "$tool")"; packages+=("${p[@]}"); done
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        echo "install-tools: missing ${missing[*]}: run 'apt-get install ${packages[*]}' as root" >&2
+    else
+        # The redis-server package would start a system-wide server on port 6379 where an init
+        # system runs; herd's scripts start their own. policy-rc.d (Debian's invoke-rc.d protocol)
+        # answers 101, "action forbidden", to every service start during this install; one already
+        # there is kept.
+        policy=/usr/sbin/policy-rc.d
+        if [ ! -e "$policy" ]; then
+            printf '#!/bin/sh\nexit 101\n' >"$policy"
+            chmod 755 "$policy"
+            trap 'rm -f "$policy"' EXIT
+        fi
+        echo "install-tools: installing ${packages[*]} (apt-get)" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        log="$(mktemp -t herd-install-tools.XXXXXX)"
+        # One package that cannot be had must not keep the others out: all at once first, then one by one.
+        if { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${packages[@]}"; } >"$log" 2>&1; then
+            rm -f "$log"
+        else
+            for package in "${packages[@]}"; do
+                apt-get install -y -qq --no-install-recommends "$package" >>"$log" 2>&1 \
+                    || echo "install-tools: apt-get could not install $package (see $log)" >&2
+            done
+        fi
+    fi
 fi
 
-# The redis-server package would start a system-wide server on port 6379 where an init system
-# runs; herd's scripts start their own. policy-rc.d (Debian's invoke-rc.d protocol) answers
-# 101, "action forbidden", to every service start during this install; one already there is kept.
-policy=/usr/sbin/policy-rc.d
-if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy"
-    chmod 755 "$policy"
-    trap 'rm -f "$policy"' EXIT
+status=0 report=()
+for tool in "${wanted[@]}"; do
+    if ! present "$tool"; then
+        report+=("$tool MISSING"); status=3
+    elif [ "$tool" = node ] && ! "$root/bench/kubernetes-models.sh" >/dev/null; then
+        report+=("node (kubernetes-models) MISSING"); status=3
+    else
+        report+=("$tool ok")
+    fi
+done
+for tool in ${without//,/ }; do report+=("$tool left out (--without)"); done
+(IFS=,; echo "install-tools: ${report[*]}" | sed 's/,/, /g') >&2
+if [ $status -ne 0 ]; then
+    echo "install-tools: the tests that need a MISSING tool will fail; install it as root (./herd test-tools)," \
+        "or leave those tests out: ./herd test --without TOOL[,TOOL]" >&2
 fi
-
-echo "install-tools: installing ${missing[*]} (apt-get)" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2
-if [[ " ${missing[*]} " == *" nginx "* ]] && apt-cache show nginx-light >/dev/null 2>&1; then
-    missing=("${missing[@]/#nginx/nginx-light}")
-fi
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+exit $status

@@ -13,7 +13,7 @@ version=4.1
 mode=${MODE:-keepalive}
 seconds=${DURATION:-15}
 [ "${1:-}" = -- ] && shift
-"$root/bench/install-tools.sh" load
+"$root/bench/install-tools.sh" wrk
 "$root/herd" build
 export JAVA_HOME="$("$root/herd" java-home)"
 

@@ -31,7 +31,7 @@ CONNS="${CONNS:-50}"
 TESTS=(ping_inline ping_mbulk set get)
 PIPELINES=(1 16)
 
-"$root/bench/install-tools.sh" server
+"$root/bench/install-tools.sh" redis redis-server
 "$root/herd" build
 jar="$root/examples/redis/target/redis.jar"
 [ -f "$jar" ] || { echo "missing $jar after the build" >&2; exit 1; }

@@ -10,7 +10,9 @@ import java.util.Map;
         description = "A pre-fork, multi-process server runtime for the JVM.",
         subcommands = {StatusCommand.class, ScaleCommand.class, ReloadCommand.class, StopCommand.class,
                 ReopenLogsCommand.class,
-                DocsCommand.class, CommandLine.HelpCommand.class})
+                DocsCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "The ./herd launcher adds: build (build only); test [--unit] [--test NAME] [--without TOOL,...]",
+                "(the tests, see CONTRIBUTING.md); test-tools (install what the tests drive); java-home (the JDK it uses)."})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
