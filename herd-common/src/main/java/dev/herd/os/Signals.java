@@ -7,7 +7,7 @@ import java.util.function.Consumer;
  *
  * <p>{@code sun.misc.Signal} (module jdk.unsupported) is the JDK's supported way to do this
  * without flags; the handler runs on a JVM thread created for the delivery, so callers must only
- * enqueue work (STYLE rule 1).
+ * enqueue work (rule 1 in CONTRIBUTING.md).
  */
 @SuppressWarnings("removal")
 public final class Signals {

@@ -6,7 +6,7 @@ import dev.herd.scoreboard.SlotSnapshot;
 import dev.herd.spawner.scaling.HandlerBusyness;
 
 /**
- * The spawner's view of one handler process, and the only code that signals it (STYLE rule 3).
+ * The spawner's view of one handler process, and the only code that signals it (rule 3 in CONTRIBUTING.md).
  * It owns the deadline of the phase the handler is in — boot, heartbeat, thread-dump grace,
  * drain — and says which escalation is due; the spawner loop enforces them all in one step.
  *

@@ -23,7 +23,7 @@ import java.util.Optional;
 /**
  * {@code herd serve}: acquires the address, the scoreboard and the admin endpoint, runs the
  * spawner until it stops, and releases everything again — every release is tried even when an
- * earlier one fails, and a failed start releases what it had acquired (STYLE rule 11).
+ * earlier one fails, and a failed start releases what it had acquired (rule 11 in CONTRIBUTING.md).
  */
 public final class Server {
     private static final System.Logger LOG = System.getLogger("dev.herd.spawner");

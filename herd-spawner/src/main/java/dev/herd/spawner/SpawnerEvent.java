@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What reaches the spawner loop from other threads: signal handlers, process-exit callbacks and
- * the admin endpoints only put one of these on the queue (STYLE rule 1); the loop decides.
+ * the admin endpoints only put one of these on the queue (rule 1 in CONTRIBUTING.md); the loop decides.
  */
 sealed interface SpawnerEvent {
     record SignalReceived(Signal signal) implements SpawnerEvent {

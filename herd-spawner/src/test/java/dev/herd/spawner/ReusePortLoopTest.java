@@ -27,8 +27,8 @@ class ReusePortLoopTest {
                 Settings.GRACEFUL_TIMEOUT, "5s", Settings.BACKLOG, "16");
     }
 
-    private static LoopUnderTest running(Map<Setting<?>, String> settings) {
-        LoopUnderTest loop = new LoopUnderTest(settings);
+    private static SpawnerFixture running(Map<Setting<?>, String> settings) {
+        SpawnerFixture loop = new SpawnerFixture(settings);
         loop.pass();
         loop.bootAll();
         loop.pass();
@@ -41,7 +41,7 @@ class ReusePortLoopTest {
 
     @Test
     void eachHandlerGetsASocketOfItsOwnOnTheSameAddressTheFirstBeingTheBoundOne() {
-        try (LoopUnderTest loop = running(pool(3))) {
+        try (SpawnerFixture loop = running(pool(3))) {
             List<ListeningSocket> sockets = socketsOf(loop.launcher.spawned);
             assertThat(sockets).hasSize(3).doesNotHaveDuplicates().first().isSameAs(loop.socket);
             assertThat(sockets).allMatch(s -> s.address().equals(loop.socket.address()) && s.reusesPort() && s.isOpen());
@@ -52,7 +52,7 @@ class ReusePortLoopTest {
 
     @Test
     void aDeadHandlersReplacementTakesOverItsSocketAndWhatIsQueuedOnIt() {
-        try (LoopUnderTest loop = running(pool(2))) {
+        try (SpawnerFixture loop = running(pool(2))) {
             FakeLauncher.Fake dead = loop.launcher.spawned.get(1);
             loop.launcher.signal(dead.pid, Signal.KILL);
             loop.pass();
@@ -65,7 +65,7 @@ class ReusePortLoopTest {
 
     @Test
     void aRetiringHandlersReplacementTakesOverItsSocket() {
-        try (LoopUnderTest loop = running(Map.of(Settings.ACCEPT, "reuseport", Settings.HANDLERS, "1",
+        try (SpawnerFixture loop = running(Map.of(Settings.ACCEPT, "reuseport", Settings.HANDLERS, "1",
                 Settings.MAX_REQUESTS, "10"))) {
             FakeLauncher.Fake old = loop.launcher.spawned.getFirst();
             loop.serve(old, 10);
@@ -81,9 +81,9 @@ class ReusePortLoopTest {
 
     @Test
     void aReloadsNewGenerationTakesOverTheSocketsAndGrowsTheGroupIfItIsLarger() {
-        try (LoopUnderTest loop = running(pool(2))) {
+        try (SpawnerFixture loop = running(pool(2))) {
             List<ListeningSocket> before = socketsOf(loop.launcher.ofGeneration(1));
-            loop.onReloadRead(() -> LoopUnderTest.config(pool(3)));
+            loop.onReloadRead(() -> SpawnerFixture.config(pool(3)));
             CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
             loop.pass();
             assertThat(socketsOf(loop.launcher.ofGeneration(2))).containsExactlyElementsOf(before);
@@ -100,7 +100,7 @@ class ReusePortLoopTest {
 
     @Test
     void shrinkingClosesTheSocketsNoHandlerUsesAndSaysWhatHappensToTheirQueues() {
-        try (LoopUnderTest loop = running(pool(3))) {
+        try (SpawnerFixture loop = running(pool(3))) {
             loop.spawner.requestScale(OptionalInt.of(1), "test");
             loop.pass();
             List<FakeLauncher.Fake> stopped = loop.launcher.spawned.stream()

@@ -32,8 +32,8 @@ class SpawnerLoopTest {
     }
 
     /** Starts the pool and boots it: every handler ready, heartbeats flowing. */
-    private static LoopUnderTest running(Map<Setting<?>, String> settings) {
-        LoopUnderTest loop = new LoopUnderTest(settings);
+    private static SpawnerFixture running(Map<Setting<?>, String> settings) {
+        SpawnerFixture loop = new SpawnerFixture(settings);
         loop.pass();
         // Standbys start once the handlers that accept are up: twice round.
         for (int round = 0; round < 2; round++) {
@@ -46,7 +46,7 @@ class SpawnerLoopTest {
 
     @Test
     void aHandlerThatNeverBootsIsDumpedKilledAndCountedUntilTheSpawnerGivesUp() {
-        try (LoopUnderTest loop = new LoopUnderTest(staticPool(1))) {
+        try (SpawnerFixture loop = new SpawnerFixture(staticPool(1))) {
             loop.runFor(Duration.ofSeconds(60));
 
             assertThat(loop.spawner.finished()).isTrue();
@@ -65,7 +65,7 @@ class SpawnerLoopTest {
 
     @Test
     void theKillFollowsTheThreadDumpAfterItsGraceAndTheDeadlinesSetTheSleep() {
-        try (LoopUnderTest loop = new LoopUnderTest(staticPool(1))) {
+        try (SpawnerFixture loop = new SpawnerFixture(staticPool(1))) {
             long start = loop.clock.nanoTime();
             loop.pass();
             FakeLauncher.Fake fake = loop.launcher.spawned.getFirst();
@@ -84,7 +84,7 @@ class SpawnerLoopTest {
 
     @Test
     void anExitBeforeReadyIsABootFailureAndReadinessResetsTheCount() {
-        try (LoopUnderTest loop = new LoopUnderTest(staticPool(1))) {
+        try (SpawnerFixture loop = new SpawnerFixture(staticPool(1))) {
             loop.pass();
             loop.launcher.exit(loop.launcher.spawned.getFirst(), 3);
             loop.pass();
@@ -104,7 +104,7 @@ class SpawnerLoopTest {
 
     @Test
     void aHandlerWhoseHeartbeatStopsGetsAThreadDumpThenAKillThenAReplacement() {
-        try (LoopUnderTest loop = running(staticPool(2))) {
+        try (SpawnerFixture loop = running(staticPool(2))) {
             FakeLauncher.Fake hung = loop.launcher.spawned.getFirst();
             loop.hang(hung);
             loop.runFor(Duration.ofMillis(3900));
@@ -121,7 +121,7 @@ class SpawnerLoopTest {
 
     @Test
     void heartbeatsAreNotJudgedInAPassThatComesLate() {
-        try (LoopUnderTest loop = running(staticPool(1))) {
+        try (SpawnerFixture loop = running(staticPool(1))) {
             FakeLauncher.Fake fake = loop.launcher.spawned.getFirst();
             loop.hang(fake);
             loop.clock.advance(Duration.ofSeconds(10));
@@ -135,7 +135,7 @@ class SpawnerLoopTest {
 
     @Test
     void aWedgedDrainIsKilledAfterTheGracefulTimeoutAndItsGrace() {
-        try (LoopUnderTest loop = running(staticPool(2))) {
+        try (SpawnerFixture loop = running(staticPool(2))) {
             loop.launcher.spawned.forEach(f -> f.ignoresTerm = true);
             loop.spawner.requestScale(OptionalInt.of(1), "test");
             loop.pass();
@@ -153,7 +153,7 @@ class SpawnerLoopTest {
 
     @Test
     void aStopEscalatesToKillForWhatDoesNotExit() {
-        try (LoopUnderTest loop = running(staticPool(2))) {
+        try (SpawnerFixture loop = running(staticPool(2))) {
             FakeLauncher.Fake wedged = loop.launcher.spawned.getFirst();
             wedged.ignoresTerm = true;
             loop.spawner.requestStop("test");
@@ -167,8 +167,8 @@ class SpawnerLoopTest {
 
     @Test
     void aReloadStartsANewGenerationAndDrainsTheOldOnceItIsReady() {
-        try (LoopUnderTest loop = running(staticPool(2))) {
-            loop.onReloadRead(() -> LoopUnderTest.config(with(staticPool(3), Settings.MAX_BODY, "2m")));
+        try (SpawnerFixture loop = running(staticPool(2))) {
+            loop.onReloadRead(() -> SpawnerFixture.config(with(staticPool(3), Settings.MAX_BODY, "2m")));
             CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
             loop.pass();
             // The new generation boots with the target that applied so far; the old one serves.
@@ -197,7 +197,7 @@ class SpawnerLoopTest {
 
     @Test
     void aNewGenerationThatFailsToBootLeavesTheOldOneServing() {
-        try (LoopUnderTest loop = running(staticPool(2))) {
+        try (SpawnerFixture loop = running(staticPool(2))) {
             CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
             loop.pass();
             List<FakeLauncher.Fake> next = loop.launcher.ofGeneration(2);
@@ -222,7 +222,7 @@ class SpawnerLoopTest {
 
     @Test
     void aNewGenerationThatHangsAtBootFailsTheReloadAtItsBootTimeout() {
-        try (LoopUnderTest loop = running(staticPool(1))) {
+        try (SpawnerFixture loop = running(staticPool(1))) {
             CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
             loop.runFor(Duration.ofSeconds(4));
             assertThat(outcome).isCompletedWithValueMatching(o -> o instanceof ReloadOutcome.Failed f
@@ -235,7 +235,7 @@ class SpawnerLoopTest {
 
     @Test
     void aReloadDuringAScaleUpWaitsForTheGrownTarget() {
-        try (LoopUnderTest loop = running(with(staticPool(1), Settings.MAX_HANDLERS, "4"))) {
+        try (SpawnerFixture loop = running(with(staticPool(1), Settings.MAX_HANDLERS, "4"))) {
             CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
             loop.pass();
             loop.spawner.requestScale(OptionalInt.of(3), "test");
@@ -255,7 +255,7 @@ class SpawnerLoopTest {
 
     @Test
     void aBadConfigurationIsRefusedWithoutTouchingTheRunningGeneration() {
-        try (LoopUnderTest loop = running(staticPool(1))) {
+        try (SpawnerFixture loop = running(staticPool(1))) {
             loop.onReloadRead(() -> {
                 throw new IllegalArgumentException("herd.toml:3: unknown key 'max-handler'");
             });
@@ -270,8 +270,8 @@ class SpawnerLoopTest {
 
     @Test
     void settingsThatNeedARestartAreReportedAndKeepTheirRunningValues() {
-        try (LoopUnderTest loop = running(staticPool(1))) {
-            loop.onReloadRead(() -> LoopUnderTest.config(with(staticPool(1), Settings.THREADS, "4")));
+        try (SpawnerFixture loop = running(staticPool(1))) {
+            loop.onReloadRead(() -> SpawnerFixture.config(with(staticPool(1), Settings.THREADS, "4")));
             CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
             loop.pass();
             assertThat(loop.launcher.ofGeneration(2)).hasSize(1);
@@ -285,7 +285,7 @@ class SpawnerLoopTest {
 
     @Test
     void aSecondReloadWhileOneIsUnderWayIsRefused() {
-        try (LoopUnderTest loop = running(staticPool(1))) {
+        try (SpawnerFixture loop = running(staticPool(1))) {
             loop.spawner.requestReload("first");
             loop.pass();
             CompletableFuture<ReloadOutcome> second = loop.spawner.requestReload("second");
@@ -297,7 +297,7 @@ class SpawnerLoopTest {
 
     @Test
     void aStopDuringAReloadEndsItAsFailed() {
-        try (LoopUnderTest loop = running(staticPool(1))) {
+        try (SpawnerFixture loop = running(staticPool(1))) {
             CompletableFuture<ReloadOutcome> outcome = loop.spawner.requestReload("test");
             loop.pass();
             loop.spawner.requestStop("test");
@@ -310,7 +310,7 @@ class SpawnerLoopTest {
 
     @Test
     void aHandlerStoppedWhileBootingIsNoBootFailure() {
-        try (LoopUnderTest loop = running(with(staticPool(2), Settings.MAX_HANDLERS, "4"))) {
+        try (SpawnerFixture loop = running(with(staticPool(2), Settings.MAX_HANDLERS, "4"))) {
             loop.spawner.requestScale(OptionalInt.of(4), "test");
             loop.pass();
             loop.spawner.requestScale(OptionalInt.of(2), "test");
@@ -322,7 +322,7 @@ class SpawnerLoopTest {
 
     @Test
     void aHandlerPastMaxRequestsIsRetiredOnlyOnceItsReplacementAccepts() {
-        try (LoopUnderTest loop = running(with(staticPool(1), Settings.MAX_REQUESTS, "10"))) {
+        try (SpawnerFixture loop = running(with(staticPool(1), Settings.MAX_REQUESTS, "10"))) {
             FakeLauncher.Fake old = loop.launcher.spawned.getFirst();
             loop.serve(old, 10);
             loop.runFor(Duration.ofSeconds(1));
@@ -338,7 +338,7 @@ class SpawnerLoopTest {
 
     @Test
     void growingActivatesAStandbyFirstAndStartsANewOneBehindIt() {
-        try (LoopUnderTest loop = running(with(with(staticPool(1), Settings.STANDBY, "1"), Settings.MAX_HANDLERS, "4"))) {
+        try (SpawnerFixture loop = running(with(with(staticPool(1), Settings.STANDBY, "1"), Settings.MAX_HANDLERS, "4"))) {
             FakeLauncher.Fake standby = loop.launcher.spawned.stream().filter(FakeLauncher.Fake::standby)
                     .findFirst().orElseThrow();
             loop.spawner.requestScale(OptionalInt.of(2), "test");
@@ -351,7 +351,7 @@ class SpawnerLoopTest {
 
     @Test
     void whenEveryHandlerDiedAndClientsWaitTheReplacementsAreHurriedOnceTheyClaimTheirSlots() throws Exception {
-        try (LoopUnderTest loop = running(staticPool(2));
+        try (SpawnerFixture loop = running(staticPool(2));
              SocketChannel waiting = SocketChannel.open(loop.socket.inetAddress().orElseThrow())) {
             List<FakeLauncher.Fake> first = List.copyOf(loop.launcher.alive());
             loop.launcher.exit(first.get(0), 128 + 9);
@@ -379,7 +379,7 @@ class SpawnerLoopTest {
 
     @Test
     void atTheFirstStartHandlersWarmUpInFullEvenWithClientsWaiting() throws Exception {
-        try (LoopUnderTest loop = new LoopUnderTest(staticPool(1));
+        try (SpawnerFixture loop = new SpawnerFixture(staticPool(1));
              SocketChannel waiting = SocketChannel.open(loop.socket.inetAddress().orElseThrow())) {
             loop.pass();
             loop.claim(loop.launcher.spawned.getFirst());
@@ -390,7 +390,7 @@ class SpawnerLoopTest {
 
     @Test
     void aSigkillHerdDidNotSendIsPutOnTheOomKillerWhenItsCountRose() {
-        try (LoopUnderTest loop = running(staticPool(2))) {
+        try (SpawnerFixture loop = running(staticPool(2))) {
             List<FakeLauncher.Fake> handlers = List.copyOf(loop.launcher.alive());
             loop.serve(handlers.get(0), 10);
             loop.launcher.exit(handlers.get(0), 128 + 9);
@@ -414,7 +414,7 @@ class SpawnerLoopTest {
 
     @Test
     void standbysAreRefilledOnceTheReplacementsThatWillAcceptHaveBooted() {
-        try (LoopUnderTest loop = running(with(staticPool(2), Settings.STANDBY, "1"))) {
+        try (SpawnerFixture loop = running(with(staticPool(2), Settings.STANDBY, "1"))) {
             List<FakeLauncher.Fake> accepting = loop.launcher.alive().stream().filter(f -> !f.standby()).toList();
             FakeLauncher.Fake standby = loop.launcher.alive().stream().filter(FakeLauncher.Fake::standby)
                     .findFirst().orElseThrow();
@@ -434,7 +434,7 @@ class SpawnerLoopTest {
 
     @Test
     void theServiceManagerHearsReadyReloadingReadyAndStopping() {
-        try (LoopUnderTest loop = new LoopUnderTest(staticPool(2))) {
+        try (SpawnerFixture loop = new SpawnerFixture(staticPool(2))) {
             loop.pass();
             assertThat(loop.notified).isEmpty();
             loop.boot(loop.launcher.spawned.getFirst());
@@ -462,7 +462,7 @@ class SpawnerLoopTest {
 
     @Test
     void theWatchdogIsFedAtHalfItsIntervalByTheLoop() {
-        try (LoopUnderTest loop = running(staticPool(1))) {
+        try (SpawnerFixture loop = running(staticPool(1))) {
             loop.watchdog = Optional.of(Duration.ofSeconds(10));
             loop.runFor(Duration.ofSeconds(12));
             assertThat(loop.notified.stream().filter(m -> m.equals("WATCHDOG=1"))).as("at 0, 5 and 10 s").hasSize(3);
@@ -471,7 +471,7 @@ class SpawnerLoopTest {
 
     @Test
     void theConfigurationOfTheTestsIsValid() {
-        Config config = LoopUnderTest.config(staticPool(2));
+        Config config = SpawnerFixture.config(staticPool(2));
         assertThat(Settings.scaling(config)).isEqualTo(Settings.Scaling.STATIC);
     }
 }

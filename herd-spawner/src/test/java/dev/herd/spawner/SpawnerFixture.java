@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * wake-up to the next, as the real loop would sleep, and plays the handlers' side of the
  * scoreboard (boot, heartbeats). No process starts and nothing sleeps.
  */
-final class LoopUnderTest implements AutoCloseable {
+final class SpawnerFixture implements AutoCloseable {
     final ManualClock clock = new ManualClock(1_000_000_000_000L);
     final FakeLauncher launcher = new FakeLauncher();
     /** What the spawner told the service manager, message by message. */
@@ -38,7 +38,7 @@ final class LoopUnderTest implements AutoCloseable {
     private final Set<FakeLauncher.Fake> beating = new HashSet<>();
     private Supplier<Config> reloadWith;
 
-    LoopUnderTest(Map<Setting<?>, String> settings) {
+    SpawnerFixture(Map<Setting<?>, String> settings) {
         Config config = config(settings);
         this.reloadWith = () -> config;
         this.scoreboard = Scoreboard.create(Spawner.slotsFor(config), Settings.threads(config, 2));
