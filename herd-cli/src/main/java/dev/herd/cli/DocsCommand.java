@@ -12,10 +12,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code herd docs}: checks, or with {@code --write} regenerates, the options reference. For developers. */
+/**
+ * {@code herd docs}: checks, or with {@code --write} regenerates, the options reference in docs/configuration.md.
+ * For developers.
+ */
 @Command(name = "docs", hidden = true, mixinStandardHelpOptions = true,
-        description = "Check the options table in README.md and docs/options.md against the declarations "
-                + "in Settings.java; with --write, regenerate them.")
+        description = "Check the options reference in docs/configuration.md (between its options markers) "
+                + "against the declarations in Settings.java; with --write, regenerate it.")
 final class DocsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

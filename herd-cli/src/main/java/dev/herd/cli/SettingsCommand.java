@@ -89,7 +89,7 @@ abstract class SettingsCommand implements Callable<Integer> {
                 "Every option can also be given in the environment as HERD_ and its name in upper case "
                         + "with '_' for '-' (HERD_MAX_HANDLERS=4), or in the --config file under its name "
                         + "(max-handlers = 4). The command line wins over the environment, the environment over "
-                        + "the file. Reference: docs/options.md.");
+                        + "the file. Reference: docs/configuration.md.");
     }
 
     /** Checks the value at parse time, so a bad one is reported as picocli reports usage errors (exit 2). */

@@ -1,7 +1,6 @@
 package dev.herd.cli;
 
 import dev.herd.cli.config.LayeredConfig;
-import dev.herd.config.Config;
 import dev.herd.config.Setting;
 import dev.herd.config.Settings;
 import org.junit.jupiter.api.Test;
@@ -15,19 +14,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
-/** README.md's options table and docs/options.md are what the declarations generate. */
+/** The options reference in docs/configuration.md is what the declarations generate, and that page's examples load. */
 class OptionsReferenceTest {
-    /** Tests run in herd-cli/; the generated files are the repository's. */
+    /** Tests run in herd-cli/; the generated page is the repository's. */
     private static final Path ROOT = Path.of("..");
+
+    /** A fenced TOML block of a Markdown page. */
+    private static final Pattern TOML = Pattern.compile("(?m)^```toml\\n(.*?)^```$", Pattern.DOTALL);
 
     @Test
     void theReferenceMatchesTheDeclarations() throws IOException {
         for (Map.Entry<Path, String> file : OptionsReference.files(ROOT).entrySet()) {
             Path path = ROOT.resolve(file.getKey());
-            assertThat(Files.exists(path) ? Files.readString(path) : "")
+            assertThat(Files.readString(path))
                     .as(file.getKey() + " differs from the declarations in Settings.java: run "
                             + OptionsReference.COMMAND + " at the repository's root")
                     .isEqualTo(file.getValue());
@@ -35,46 +40,47 @@ class OptionsReferenceTest {
     }
 
     @Test
-    void everyOptionIsInBothTablesWithItsVariableAndKey() {
-        String readme = OptionsReference.withTable(OptionsReference.BEGIN + "\n" + OptionsReference.END + "\n");
-        String options = OptionsReference.options();
+    void everyOptionIsInTheReferenceWithItsVariableAndKey() {
+        String reference = OptionsReference.reference();
         for (Setting<?> s : Settings.SERVE) {
             String option = "`" + (s.option() + " " + s.label()).replace("|", "\\|") + "`";
-            assertThat(readme).as(s.name()).contains("| " + option + " |");
-            assertThat(options).as(s.name()).contains("| " + option + " |").contains("`" + s.environmentVariable() + "`");
+            assertThat(reference).as(s.name()).contains("| " + option + " |").contains("`" + s.environmentVariable() + "`");
         }
-        assertThat(options).contains("`max-handlers`: an integer or a string", "`classpath`: a string or an array of strings",
-                "`static-listing`: true, false or a string", "| 2 × CPUs |");
+        assertThat(reference).contains("\n### Address\n", "`max-handlers`: an integer or a string",
+                "`classpath`: a string or an array of strings", "`static-listing`: true, false or a string", "| 2 × CPUs |");
     }
 
     @Test
-    void theExampleFileInTheReferenceLoads(@TempDir Path dir) throws IOException {
-        Path file = Files.writeString(dir.resolve("herd.toml"), OptionsReference.EXAMPLE);
-
-        Config config = new LayeredConfig(Map.of(Settings.CONFIG, file.toString()), List.of(), Map.of()).load();
-
-        assertThat(config.get(Settings.MAX_HANDLERS)).isEqualTo(8);
-        assertThat(config.get(Settings.STATIC_LISTING)).isFalse();
-        assertThat(config.text(Settings.HANDLER_JVM_OPTS)).isEqualTo("-Xms32m -Xmx128m -XX:+UseSerialGC");
-        assertThat(OptionsReference.options()).contains(OptionsReference.EXAMPLE);
+    void theConfigurationFilesOfThePageLoad(@TempDir Path dir) throws IOException {
+        Matcher blocks = TOML.matcher(Files.readString(ROOT.resolve(OptionsReference.PAGE)));
+        int loaded = 0;
+        while (blocks.find()) {
+            Path file = Files.writeString(dir.resolve("herd-" + loaded + ".toml"), blocks.group(1));
+            assertThatCode(() -> new LayeredConfig(Map.of(Settings.CONFIG, file.toString()), List.of(), Map.of()).load())
+                    .as("the TOML example of " + OptionsReference.PAGE + ":\n" + blocks.group(1))
+                    .doesNotThrowAnyException();
+            loaded++;
+        }
+        assertThat(loaded).as("TOML examples in " + OptionsReference.PAGE).isPositive();
     }
 
     @Test
-    void docsChecksThenWritesTheFiles(@TempDir Path root) throws IOException {
-        Files.writeString(root.resolve("README.md"), "# herd\n\n" + OptionsReference.BEGIN + "\nold\n"
+    void docsChecksThenWritesThePage(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("docs"));
+        Path page = root.resolve("docs/configuration.md");
+        Files.writeString(page, "# Configuration\n\n" + OptionsReference.BEGIN + "\nold\n"
                 + OptionsReference.END + "\n\nmore\n");
 
         StringWriter out = new StringWriter();
         assertThat(docs(out, "--root", root.toString())).isEqualTo(1);
-        assertThat(out.toString()).contains("README.md differs from the declarations: run ./herd docs --write")
-                .contains("docs/options.md differs");
+        assertThat(out.toString()).isEqualTo("docs/configuration.md differs from the declarations: run ./herd docs --write\n");
 
         out.getBuffer().setLength(0);
         assertThat(docs(out, "--write", "--root", root.toString())).isZero();
-        assertThat(out.toString()).contains("wrote README.md").contains("wrote docs/options.md");
-        assertThat(Files.readString(root.resolve("README.md"))).startsWith("# herd\n\n" + OptionsReference.BEGIN
-                + "\n| option |").endsWith(OptionsReference.END + "\n\nmore\n").doesNotContain("\nold\n");
-        assertThat(Files.readString(root.resolve("docs/options.md"))).isEqualTo(OptionsReference.options());
+        assertThat(out.toString()).isEqualTo("wrote docs/configuration.md\n");
+        assertThat(Files.readString(page)).startsWith("# Configuration\n\n" + OptionsReference.BEGIN
+                + "\n\n### Configuration\n\n| option |").endsWith("\n\n" + OptionsReference.END + "\n\nmore\n")
+                .doesNotContain("\nold\n").contains(OptionsReference.reference());
 
         out.getBuffer().setLength(0);
         assertThat(docs(out, "--root", root.toString())).isZero();
@@ -82,22 +88,34 @@ class OptionsReferenceTest {
     }
 
     @Test
-    void docsWithoutMarkersInTheReadmeIsAUsageError(@TempDir Path root) throws IOException {
-        Files.writeString(root.resolve("README.md"), "# herd\n");
+    void docsWithoutThePageOrItsMarkersIsAUsageError(@TempDir Path root) throws IOException {
         StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine(Map.of());
-        cli.setErr(new PrintWriter(err, true));
+        assertThat(docsErr(err, "--root", root.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("docs/configuration.md not found");
 
-        assertThat(cli.execute("docs", "--root", root.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("README.md has no '" + OptionsReference.BEGIN);
+        Files.createDirectories(root.resolve("docs"));
+        Files.writeString(root.resolve("docs/configuration.md"), "# Configuration\n");
+        err.getBuffer().setLength(0);
+        assertThat(docsErr(err, "--root", root.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("docs/configuration.md has no '" + OptionsReference.BEGIN);
     }
 
     private static int docs(StringWriter out, String... args) {
         CommandLine cli = Main.commandLine(Map.of());
         cli.setOut(new PrintWriter(out, true));
+        return cli.execute(docsArgs(args));
+    }
+
+    private static int docsErr(StringWriter err, String... args) {
+        CommandLine cli = Main.commandLine(Map.of());
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(docsArgs(args));
+    }
+
+    private static String[] docsArgs(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "docs";
         System.arraycopy(args, 0, all, 1, args.length);
-        return cli.execute(all);
+        return all;
     }
 }
