@@ -31,13 +31,6 @@ class DocsLinksTest {
     /** Tests run in herd-cli/; the documentation is the repository's. */
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
-    /**
-     * Files at the repository's root that the documentation links to and that are written on another branch
-     * at the same time: while one is missing, links to it are not reported; once it exists they are checked
-     * like any other. Empty this set once both branches are merged.
-     */
-    static final Set<String> ARRIVING = Set.of("CONTRIBUTING.md", "LICENSE");
-
     /** {@code [text](target)} or {@code ![alt](target "title")}: the target, maybe in angle brackets. */
     private static final Pattern INLINE = Pattern.compile("\\]\\(\\s*(<[^>\\n]*>|[^)\\s]+)(?:\\s+(?:\"[^\"]*\"|'[^']*'))?\\s*\\)");
     /** A reference definition: {@code [label]: target}. */
@@ -181,8 +174,7 @@ class DocsLinksTest {
             return "leaves the repository";
         }
         if (!Files.exists(target)) {
-            boolean arriving = target.getParent().equals(root) && ARRIVING.contains(target.getFileName().toString());
-            return arriving ? null : relative(root, target) + " does not exist";
+            return relative(root, target) + " does not exist";
         }
         if (fragment == null || fragment.isEmpty()) {
             return null;

@@ -10,7 +10,7 @@ import java.util.function.Function;
  * One setting, declared once: its option name, its type (through its parser), its default, its
  * documentation and its metadata. The command line's options, {@code --help}, the configuration
  * file's keys, the environment variables, the values handed to handler processes and the reference
- * tables (README, docs/options.md) all come from these declarations.
+ * tables (docs/configuration.md) all come from these declarations.
  *
  * <p>Declarations stay short: the factories pick the {@link Kind}, and the copy methods
  * {@link #in}, {@link #needsRestart}, {@link #ofKind} and {@link #documentedDefault} add the rest.

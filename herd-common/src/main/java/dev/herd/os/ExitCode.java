@@ -1,7 +1,7 @@
 package dev.herd.os;
 
 /**
- * Exit statuses of herd's processes: a documented contract (README, "Exit codes") that scripts
+ * Exit statuses of herd's processes: a documented contract (docs/operations.md, "Exit codes") that scripts
  * and supervisors such as systemd rely on.
  */
 public enum ExitCode {

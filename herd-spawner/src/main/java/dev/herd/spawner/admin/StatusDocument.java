@@ -19,7 +19,7 @@ import java.util.OptionalDouble;
 
 /**
  * One reading of the server's state, rendered as {@code /status.json} here (which the dashboard
- * draws), and as Prometheus text by {@link Metrics}. The JSON field names are a documented contract (DESIGN.md, README).
+ * draws), and as Prometheus text by {@link Metrics}. The JSON field names are a documented contract (docs/operations.md, "status.json").
  */
 public record StatusDocument(PoolView pool, String address, String origin, ListeningSocket.QueueDepth queue,
                              List<Handler> handlers, List<EventLog.Event> events, long nowNanos) {
