@@ -7,8 +7,7 @@ import dev.herd.handler.app.BootFailure;
 import dev.herd.handler.app.Served;
 import dev.herd.handler.warmup.Hurry;
 import dev.herd.os.ExitCode;
-import dev.herd.os.OsException;
-import dev.herd.os.Posix;
+import dev.herd.os.ParentWatch;
 import dev.herd.os.ProcessLog;
 import dev.herd.os.Signal;
 import dev.herd.os.Signals;
@@ -16,7 +15,6 @@ import dev.herd.os.Signals;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Entry point of a handler process, started by the spawner with the listening socket as its
@@ -45,9 +43,7 @@ public final class HandlerMain {
         }
         ProcessLog.configure("handler " + config.get(HandlerSettings.SLOT));
         long spawnerPid = config.get(HandlerSettings.SPAWNER_PID);
-        // The parent-death signal needs a native call, and the first one costs a cold JVM a few
-        // hundred milliseconds of generated code: it is set beside the boot, not before it.
-        Thread.ofPlatform().name("parent-watch").daemon().start(() -> watchParent(spawnerPid));
+        ParentWatch.start(spawnerPid);
         // Ctrl-C reaches the whole process group: the spawner decides what its handlers do.
         Signals.ignore(Signal.INT);
 
@@ -60,7 +56,7 @@ public final class HandlerMain {
             stop.set(true);
             Handler h = running.get();
             if (h != null) {
-                h.requestStop(orphaned(spawnerPid));
+                h.requestStop(ParentWatch.orphaned(spawnerPid));
             }
         });
         // USR1, not USR2: HotSpot keeps SIGUSR2 for itself on Linux. It means "the pool needs you
@@ -96,7 +92,7 @@ public final class HandlerMain {
             handler.activate();
         }
         if (stop.get()) {
-            handler.requestStop(orphaned(spawnerPid));
+            handler.requestStop(ParentWatch.orphaned(spawnerPid));
         }
         ExitCode code = handler.awaitStopAndDrain();
         System.exit(code.status());
@@ -113,30 +109,5 @@ public final class HandlerMain {
             failure.getCause().printStackTrace();
         }
         System.exit(ExitCode.FAILURE.status());
-    }
-
-    /**
-     * Asks for SIGTERM when the spawner exits, then checks that the spawner is still the parent: a
-     * spawner that died between our spawn and the prctl would otherwise go unnoticed.
-     */
-    private static void watchParent(long spawnerPid) {
-        Posix.setParentDeathSignal(Signal.TERM.number());
-        if (Posix.getppid() != spawnerPid) {
-            LOG.log(System.Logger.Level.WARNING, "spawner " + spawnerPid + " is gone; exiting");
-            System.exit(ExitCode.ORPHANED.status());
-        }
-        // The setting belongs to this thread: the kernel signals the threads alive when the parent
-        // dies that asked for it. So this thread stays, parked, for the life of the process.
-        while (true) {
-            LockSupport.park();
-        }
-    }
-
-    private static boolean orphaned(long spawnerPid) {
-        try {
-            return Posix.getppid() != spawnerPid;
-        } catch (OsException e) {
-            return true;
-        }
     }
 }
