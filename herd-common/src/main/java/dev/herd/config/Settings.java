@@ -165,6 +165,13 @@ public final class Settings {
                     + "it is (on busy cores the pool needs it more than it needs it warm).")
             .in(Section.HANDLERS);
 
+    /**
+     * The default of {@link #HANDLER_JVM_OPTS} for an existing server's jar ({@link #JAR}): no heap
+     * bounds (its heap is the application's to size), the serial collector, the shared class archive.
+     */
+    public static final String FOREIGN_JVM_OPTS = "-XX:+UseSerialGC -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions"
+            + " -XX:ArchiveRelocationMode=0";
+
     public static final Setting<String> HANDLER_JVM_OPTS = Setting.text("handler-jvm-opts", "OPTS",
             "-Xms16m -Xmx64m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData"
                     + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
@@ -173,7 +180,8 @@ public final class Settings {
                     + "(--enable-native-access=ALL-UNNAMED is always added). The defaults: a small serial-GC heap, "
                     + "small stacks and code cache, the class archive mapped where every handler shares it, and "
                     + "Netty's sun.misc.Unsafe use allowed (Java 25 turns it off otherwise). Handlers with other "
-                    + "options start without the AOT cache, which is trained with the defaults.")
+                    + "options start without the AOT cache, which is trained with the defaults. With --jar the "
+                    + "defaults are " + FOREIGN_JVM_OPTS + ": the application sizes its own heap.")
             .in(Section.HANDLERS).ofKind(Kind.WORD_LIST);
 
     public static final Setting<Long> MAX_BODY = Setting.size("max-body", "1m",
@@ -231,6 +239,11 @@ public final class Settings {
                     + "HttpServer.create(...) serves on herd's socket. Program arguments follow '--'.",
             Settings::className).in(Section.APPLICATION);
 
+    public static final Setting<Optional<Path>> JAR = Setting.optional("jar", "APP.jar",
+            "Run an existing server's executable jar unmodified (Spring Boot 4 on Tomcat so far): each handler is "
+                    + "the application's own JVM, given herd's socket instead of binding one. Application arguments "
+                    + "follow '--'.", text -> Path.of(text.strip())).in(Section.APPLICATION);
+
     public static final Setting<Optional<StaticMount>> STATIC = Setting.optional("static", "[/PREFIX=]DIR",
             "Serve the files of DIR: alone, or under /PREFIX beside the application.",
             StaticMount::parse).in(Section.APPLICATION);
@@ -256,7 +269,7 @@ public final class Settings {
             MAX_BOOT_FAILURES, WARMUP, WARMUP_TIME, HANDLER_JVM_OPTS,
             MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADERS, ACCESS_LOG, ACCESS_LOG_FORMAT, HEADER_TIMEOUT, BODY_TIMEOUT, KEEPALIVE_TIMEOUT,
             KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
-            APP, CLASSPATH, MAIN, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
+            APP, CLASSPATH, MAIN, JAR, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
 
     /** The pool-size policies of {@code --scaling}. */
     public enum Scaling {
@@ -393,6 +406,10 @@ public final class Settings {
 
     /** Which application forms go together, and whether the files they name are there. */
     private static void validateApplication(Config config) {
+        if (config.get(JAR).isPresent()) {
+            validateJar(config);
+            return;
+        }
         boolean main = config.get(MAIN).isPresent();
         if (main && config.isSet(APP)) {
             throw new IllegalArgumentException("give either --app or --main, not both");
@@ -442,6 +459,25 @@ public final class Settings {
         });
     }
 
+    /** An existing server's jar runs alone: none of herd's own application forms beside it. */
+    private static void validateJar(Config config) {
+        for (Setting<?> other : List.of(APP, MAIN, CLASSPATH, STATIC, PROTOCOL)) {
+            if (config.isSet(other)) {
+                throw new IllegalArgumentException("--jar runs the jar's own server: " + other.option()
+                        + " cannot go with it");
+            }
+        }
+        if (config.get(STANDBY) > 0) {
+            throw new IllegalArgumentException("--standby needs herd's own handlers: a --jar handler serves once "
+                    + "its server has started");
+        }
+        try {
+            ForeignJar.inspect(config.get(JAR).orElseThrow());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid value for --jar: " + e.getMessage());
+        }
+    }
+
     /** The applications herd carries itself, for {@code --app NAME}. */
     public static final List<String> BUILT_IN_APPS = List.of("demo");
 
@@ -450,7 +486,8 @@ public final class Settings {
      * or {@code --main} is given without {@code --app}.
      */
     public static boolean servesApp(Config config) {
-        return config.isSet(APP) || (config.get(STATIC).isEmpty() && config.get(MAIN).isEmpty());
+        return config.isSet(APP) || (config.get(STATIC).isEmpty() && config.get(MAIN).isEmpty()
+                && config.get(JAR).isEmpty());
     }
 
     private static List<String> classPath(String text) {

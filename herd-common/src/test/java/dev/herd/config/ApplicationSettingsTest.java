@@ -101,6 +101,47 @@ class ApplicationSettingsTest {
         assertThat(Settings.servesApp(mounted)).isTrue();
     }
 
+    @Test
+    void anExistingServersJarRunsAloneAndOnlyWhereHerdCanHandItTheSocket() throws IOException {
+        Path boot = jar("boot.jar", "Main-Class: org.springframework.boot.loader.launch.JarLauncher\n"
+                + "Start-Class: com.example.Application\nSpring-Boot-Version: 4.0.7\n");
+        Path plain = jar("plain.jar", "Main-Class: com.example.Main\n");
+        Path boot3 = jar("boot3.jar", "Main-Class: org.springframework.boot.loader.launch.JarLauncher\n"
+                + "Start-Class: com.example.Application\nSpring-Boot-Version: 3.5.7\n");
+        Path library = jar("library.jar", "");
+        Path notAJar = Files.writeString(dir.resolve("text.jar"), "not a zip");
+
+        ForeignJar foreign = ForeignJar.inspect(boot);
+        assertThat(foreign.server()).isEqualTo(ForeignJar.Server.SPRING_BOOT);
+        assertThat(foreign.propertiesLauncher()).isEqualTo("org.springframework.boot.loader.launch.PropertiesLauncher");
+        Config served = config(List.of("jar", boot.toString(), "handlers", "3"));
+        Settings.validate(served);
+        assertThat(Settings.servesApp(served)).isFalse();
+
+        Map<List<String>, String> refused = new LinkedHashMap<>();
+        refused.put(List.of("jar", dir.resolve("missing.jar").toString()), "invalid value for --jar: '");
+        refused.put(List.of("jar", notAJar.toString()), "is not a jar (");
+        refused.put(List.of("jar", library.toString()), "is not an executable jar: its manifest has no Main-Class");
+        refused.put(List.of("jar", plain.toString()), "herd cannot hand its socket to the server in");
+        refused.put(List.of("jar", boot3.toString()), "(Spring Boot 3.5.7): --jar runs Spring Boot 4 jars so far");
+        refused.put(List.of("jar", boot.toString(), "app", "demo"), "--app cannot go with it");
+        refused.put(List.of("jar", boot.toString(), "static", dir.toString()), "--static cannot go with it");
+        refused.put(List.of("jar", boot.toString(), "standby", "1"), "--standby needs herd's own handlers");
+        refused.forEach((options, message) -> assertThatIllegalArgumentException()
+                .as(options.toString())
+                .isThrownBy(() -> Settings.validate(config(options)))
+                .withMessageContaining(message));
+    }
+
+    private static Path jar(String name, String mainAttributes) throws IOException {
+        Path jar = dir.resolve(name);
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            out.write(("Manifest-Version: 1.0\n" + mainAttributes).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return jar;
+    }
+
     private static Config config(List<String> namesAndValues) {
         Config.Builder builder = Config.builder();
         for (int i = 0; i < namesAndValues.size(); i += 2) {

@@ -10,13 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The command line of a handler process: this JVM's own {@code java} and class path, the handler
  * JVM options, and the settings as {@code name=value} arguments.
  */
 record HandlerCommand(String java, List<String> jvmOptions, String classPath, Config config, Path scoreboard,
-                      long spawnerPid, Duration heartbeat) {
+                      long spawnerPid, Duration heartbeat, Optional<ForeignLaunch> foreign) {
 
     /** The handler's entry point; named, not referenced: spawner and handler share no code but common. */
     static final String MAIN_CLASS = "dev.herd.handler.HandlerMain";
@@ -24,9 +25,12 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
     static HandlerCommand of(Config config, Path scoreboard, Duration heartbeat) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> options = withAotCache(jvmOptions(config), System.getProperty(AotCache.PROPERTY));
-        return new HandlerCommand(java, options, System.getProperty("java.class.path"), config, scoreboard,
-                ProcessHandle.current().pid(), heartbeat);
+        // herd's AOT cache holds herd's handler: an existing server's JVM runs other classes.
+        List<String> options = config.get(Settings.JAR).isPresent() ? jvmOptions(config)
+                : withAotCache(jvmOptions(config), System.getProperty(AotCache.PROPERTY));
+        String classPath = System.getProperty("java.class.path");
+        return new HandlerCommand(java, options, classPath, config, scoreboard, ProcessHandle.current().pid(),
+                heartbeat, ForeignLaunch.of(config, classPath));
     }
 
     /** {@code options}, and the AOT cache {@code cacheFile} (may be null) if it was trained with them. */
@@ -43,7 +47,9 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
 
     /** {@code --handler-jvm-opts}, as words. */
     static List<String> jvmOptions(Config config) {
-        return Arrays.stream(config.get(Settings.HANDLER_JVM_OPTS).strip().split("\\s+"))
+        String options = config.get(Settings.JAR).isPresent() && !config.isSet(Settings.HANDLER_JVM_OPTS)
+                ? Settings.FOREIGN_JVM_OPTS : config.get(Settings.HANDLER_JVM_OPTS);
+        return Arrays.stream(options.strip().split("\\s+"))
                 .filter(s -> !s.isEmpty())
                 .toList();
     }
@@ -59,9 +65,12 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         command.add(java);
         command.addAll(jvmOptions);
         command.addAll(JvmArgs.EVERY);
-        command.add("-cp");
-        command.add(classPath);
-        command.add(MAIN_CLASS);
+        if (foreign.isPresent()) {
+            command.addAll(foreign.get().properties(config));
+            command.addAll(List.of("-cp", foreign.get().classPath(), ForeignLaunch.MAIN_CLASS));
+        } else {
+            command.addAll(List.of("-cp", classPath, MAIN_CLASS));
+        }
         command.add(HandlerSettings.SLOT.name() + "=" + slot);
         command.add(HandlerSettings.GENERATION.name() + "=" + generation);
         command.add(HandlerSettings.SCOREBOARD.name() + "=" + scoreboard);
@@ -69,15 +78,24 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         command.add(HandlerSettings.HEARTBEAT.name() + "=" + dev.herd.config.Values.format(heartbeat));
         command.add(HandlerSettings.STANDBY.name() + "=" + standby);
         command.add(HandlerSettings.SPAWNED.name() + "=" + spawnedNanos);
-        for (String argument : config.toArguments(HandlerSettings.FORWARDED)) {
-            // With --static or --main alone, the default application is not served.
-            boolean app = argument.startsWith(Settings.APP.name() + "=");
-            command.add(app && !Settings.servesApp(config) ? Settings.APP.name() + "=" : argument);
+        if (foreign.isPresent()) {
+            command.add(Settings.MAIN.name() + "=" + foreign.get().launcher());
+        } else {
+            forwarded(command);
         }
         if (!config.programArgs().isEmpty()) {
             command.add("--");
             command.addAll(config.programArgs());
         }
         return command;
+    }
+
+    /** The settings of {@code herd serve} that herd's own handler reads. */
+    private void forwarded(List<String> command) {
+        for (String argument : config.toArguments(HandlerSettings.FORWARDED)) {
+            // With --static or --main alone, the default application is not served.
+            boolean app = argument.startsWith(Settings.APP.name() + "=");
+            command.add(app && !Settings.servesApp(config) ? Settings.APP.name() + "=" : argument);
+        }
     }
 }

@@ -1,0 +1,146 @@
+package dev.herd.foreign;
+
+import dev.herd.config.Config;
+import dev.herd.config.HandlerSettings;
+import dev.herd.config.Settings;
+import dev.herd.os.ExitCode;
+import dev.herd.os.ParentWatch;
+import dev.herd.os.ProcessLog;
+import dev.herd.os.Signal;
+import dev.herd.os.Signals;
+import dev.herd.scoreboard.Scoreboard;
+import dev.herd.scoreboard.SlotState;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The entry point of a foreign handler: an existing server's own JVM, started by the spawner with
+ * the listening socket as its standard input. It claims the handler's scoreboard slot, keeps its
+ * heartbeat, marks it draining when the JVM shuts down (SIGTERM: the framework drains), and runs the
+ * jar's main. The framework integration calls {@link Herd#ready()} once the server accepts.
+ *
+ * <pre>java ... -cp APP.jar:herd-foreign.jar:herd-common.jar dev.herd.foreign.ForeignHandler
+ *     slot=N generation=G scoreboard=PATH spawner-pid=P heartbeat=D spawned=T main=CLASS -- ARGS</pre>
+ */
+public final class ForeignHandler {
+    private static final System.Logger LOG = System.getLogger(ForeignHandler.class.getName());
+    private static final AtomicReference<ForeignHandler> CURRENT = new AtomicReference<>();
+
+    private final Scoreboard.SlotWriter slot;
+    private final int generation;
+    private final long spawned;
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    private ForeignHandler(Scoreboard.SlotWriter slot, int generation, long spawned) {
+        this.slot = slot;
+        this.generation = generation;
+        this.spawned = spawned;
+    }
+
+    public static void main(String[] args) {
+        keepStandardStreams();
+        List<String> all = List.of(args);
+        int split = all.indexOf("--");
+        List<String> settings = split < 0 ? all : all.subList(0, split);
+        String[] programArgs = split < 0 ? new String[0] : all.subList(split + 1, all.size()).toArray(String[]::new);
+        Config config;
+        try {
+            config = Config.fromArguments(HandlerSettings.ALL, settings);
+        } catch (IllegalArgumentException e) {
+            System.err.println("herd: bad foreign handler arguments: " + e.getMessage());
+            System.exit(ExitCode.CONFIG.status());
+            return;
+        }
+        ProcessLog.configure("handler " + config.get(HandlerSettings.SLOT));
+        long spawnerPid = config.get(HandlerSettings.SPAWNER_PID);
+        ParentWatch.start(spawnerPid);
+        // Ctrl-C reaches the whole process group: the spawner decides what its handlers do. SIGUSR1
+        // ("the pool needs you now") has nothing to hurry here, and would end the JVM otherwise.
+        Signals.ignore(Signal.INT);
+        Signals.ignore(Signal.USR1);
+
+        ForeignHandler handler;
+        try {
+            Scoreboard scoreboard = Scoreboard.open(Path.of(config.get(HandlerSettings.SCOREBOARD)));
+            handler = new ForeignHandler(scoreboard.writer(config.get(HandlerSettings.SLOT), 1),
+                    config.get(HandlerSettings.GENERATION), config.get(HandlerSettings.SPAWNED));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "boot failed: cannot open the scoreboard", e);
+            System.exit(ExitCode.FAILURE.status());
+            return;
+        }
+        handler.start(config.get(HandlerSettings.HEARTBEAT).toNanos());
+        String main = config.get(Settings.MAIN).orElseThrow(() -> new IllegalStateException("no main= argument"));
+        try {
+            Class.forName(main, true, ClassLoader.getSystemClassLoader())
+                    .getMethod("main", String[].class).invoke(null, (Object) programArgs);
+        } catch (InvocationTargetException e) {
+            LOG.log(System.Logger.Level.ERROR, "boot failed: " + main + ".main threw " + e.getCause(), e.getCause());
+            System.exit(ExitCode.FAILURE.status());
+        } catch (ReflectiveOperationException e) {
+            LOG.log(System.Logger.Level.ERROR, "boot failed: the jar's main " + main + " cannot run: " + e);
+            System.exit(ExitCode.FAILURE.status());
+        }
+    }
+
+    static Optional<ForeignHandler> current() {
+        return Optional.ofNullable(CURRENT.get());
+    }
+
+    /** Claims the slot, starts the heartbeat, and marks the slot draining when the JVM shuts down. */
+    private void start(long heartbeatNanos) {
+        slot.begin(ProcessHandle.current().pid(), generation, System.nanoTime());
+        CURRENT.set(this);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Thread.ofPlatform().name("herd-heartbeat").daemon().start(() -> {
+            while (true) {
+                // A deadlocked server is hung: the heartbeat stops, and the spawner dumps and replaces it.
+                if (threads.findDeadlockedThreads() == null) {
+                    slot.loop(0).stamp(System.nanoTime(), 0);
+                }
+                LockSupport.parkNanos(heartbeatNanos);
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("herd-drain").unstarted(() -> {
+            if (!draining.getAndSet(true)) {
+                slot.state(SlotState.DRAINING);
+                LOG.log(System.Logger.Level.INFO, "stop requested: the server drains");
+            }
+        }));
+    }
+
+    void ready() {
+        if (draining.get() || ready.getAndSet(true)) {
+            return;
+        }
+        slot.state(SlotState.READY);
+        LOG.log(System.Logger.Level.INFO, "ready: generation " + generation + ", the server accepts on herd's socket"
+                + (spawned == 0 ? "" : ", " + (System.nanoTime() - spawned) / 1_000_000 + " ms after spawn"));
+    }
+
+    /**
+     * When a server closes the inherited channel (as it stops), the JDK points descriptors 0, 1 and
+     * 2 at /dev/null. System.out and System.err write to descriptors of their own, opened on the same
+     * files, so that the server's last lines still reach herd's log.
+     */
+    private static void keepStandardStreams() {
+        try {
+            System.setOut(new PrintStream(new FileOutputStream("/proc/self/fd/1", true), true));
+            System.setErr(new PrintStream(new FileOutputStream("/proc/self/fd/2", true), true));
+        } catch (IOException e) {
+            System.err.println("herd: standard streams kept as they are: " + e);
+        }
+    }
+}
