@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The command line of a handler process: this JVM's own {@code java} and class path, the handler
- * JVM options, and the settings as {@code name=value} arguments.
+ * JVM options, and the settings as {@code name=value} arguments; or, for an existing server's jar
+ * ({@code --jar}), that jar's own JVM as {@link ForeignLaunch} makes it.
  */
 record HandlerCommand(String java, List<String> jvmOptions, String classPath, Config config, Path scoreboard,
                       long spawnerPid, Duration heartbeat, Optional<ForeignLaunch> foreign) {
@@ -25,12 +26,13 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
     static HandlerCommand of(Config config, Path scoreboard, Duration heartbeat) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // herd's AOT cache holds herd's handler: an existing server's JVM runs other classes.
-        List<String> options = config.get(Settings.JAR).isPresent() ? jvmOptions(config)
-                : withAotCache(jvmOptions(config), System.getProperty(AotCache.PROPERTY));
         String classPath = System.getProperty("java.class.path");
+        Optional<ForeignLaunch> foreign = ForeignLaunch.of(config, classPath);
+        // herd's AOT cache holds herd's handler: an existing server's JVM runs other classes.
+        List<String> options = foreign.isPresent() ? jvmOptions(config)
+                : withAotCache(jvmOptions(config), System.getProperty(AotCache.PROPERTY));
         return new HandlerCommand(java, options, classPath, config, scoreboard, ProcessHandle.current().pid(),
-                heartbeat, ForeignLaunch.of(config, classPath));
+                heartbeat, foreign);
     }
 
     /** {@code options}, and the AOT cache {@code cacheFile} (may be null) if it was trained with them. */
@@ -45,7 +47,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
                 .orElse(options);
     }
 
-    /** {@code --handler-jvm-opts}, as words. */
+    /** {@code --handler-jvm-opts} as words; for {@code --jar} without it, {@link Settings#FOREIGN_JVM_OPTS}. */
     static List<String> jvmOptions(Config config) {
         String options = config.get(Settings.JAR).isPresent() && !config.isSet(Settings.HANDLER_JVM_OPTS)
                 ? Settings.FOREIGN_JVM_OPTS : config.get(Settings.HANDLER_JVM_OPTS);
