@@ -63,12 +63,12 @@ public record ForeignJar(Path path, String mainClass, Server server) {
             // herd's auto-configuration is written against Spring Boot 4's server classes.
             if (!springBoot.strip().matches("([4-9]|\\d{2,})\\..*")) {
                 throw new IllegalArgumentException("herd cannot hand its socket to the server in '" + path
-                        + "' (Spring Boot " + springBoot.strip() + "): --jar runs Spring Boot 4 jars so far");
+                        + "' (Spring Boot " + springBoot.strip() + "): --jar runs Spring Boot 4 jars (Tomcat or Jetty) so far");
             }
             return new ForeignJar(path, mainClass.strip(), Server.SPRING_BOOT);
         }
         throw new IllegalArgumentException("herd cannot hand its socket to the server in '" + path + "' (Main-Class "
-                + mainClass.strip() + "): --jar runs Spring Boot 4 jars so far");
+                + mainClass.strip() + "): --jar runs Spring Boot 4 jars (Tomcat or Jetty) so far");
     }
 
     /**

@@ -240,7 +240,7 @@ public final class Settings {
             Settings::className).in(Section.APPLICATION);
 
     public static final Setting<Optional<Path>> JAR = Setting.optional("jar", "APP.jar",
-            "Run an existing server's executable jar unmodified (Spring Boot 4 on Tomcat so far): each handler is "
+            "Run an existing server's executable jar unmodified (Spring Boot 4 on Tomcat or Jetty so far): each handler is "
                     + "the application's own JVM, given herd's socket instead of binding one. Application arguments "
                     + "follow '--'.", text -> Path.of(text.strip())).in(Section.APPLICATION);
 

@@ -123,7 +123,7 @@ class ApplicationSettingsTest {
         refused.put(List.of("jar", notAJar.toString()), "is not a jar (");
         refused.put(List.of("jar", library.toString()), "is not an executable jar: its manifest has no Main-Class");
         refused.put(List.of("jar", plain.toString()), "herd cannot hand its socket to the server in");
-        refused.put(List.of("jar", boot3.toString()), "(Spring Boot 3.5.7): --jar runs Spring Boot 4 jars so far");
+        refused.put(List.of("jar", boot3.toString()), "(Spring Boot 3.5.7): --jar runs Spring Boot 4 jars (Tomcat or Jetty) so far");
         refused.put(List.of("jar", boot.toString(), "app", "demo"), "--app cannot go with it");
         refused.put(List.of("jar", boot.toString(), "static", dir.toString()), "--static cannot go with it");
         refused.put(List.of("jar", boot.toString(), "standby", "1"), "--standby needs herd's own handlers");
