@@ -105,6 +105,30 @@ class SpringBootIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"spring-boot-tomcat", "spring-boot-jetty"})
+    void scalesFromOneToThreeAndBackUnderLoadWithoutAFailedRequest(String example) {
+        try (HerdProcess herd = HerdProcess.serve(example + "-scale", "--jar", jar(example), "--handlers", "1")) {
+            herd.awaitHandlers("1 Spring Boot handler ready", WAIT, s -> HerdProcess.readyPids(s).size() == 1);
+            ClientLoad load = ClientLoad.start(herd.address(), "/", 4, Long.MAX_VALUE);
+            try {
+                Await.until("requests on one handler", WAIT, () -> load.succeeded() >= 100);
+                assertThat(herd.cli("scale", "3").status()).isZero();
+                herd.awaitHandlers("3 handlers ready", WAIT, s -> HerdProcess.readyPids(s).size() == 3);
+                long grown = load.succeeded();
+                Await.until("requests on three handlers", WAIT, () -> load.succeeded() >= grown + 100);
+                assertThat(herd.cli("scale", "1").status()).isZero();
+                herd.awaitHandlers("back to 1 handler", WAIT, s -> HerdProcess.allPids(s).size() == 1);
+                long shrunk = load.succeeded();
+                Await.until("requests after the scale-down", WAIT, () -> load.succeeded() >= shrunk + 100);
+            } finally {
+                load.stop();
+            }
+            assertThat(load.failures()).isEmpty();
+            assertThat(herd.unexpectedProblems()).isEmpty();
+        }
+    }
+
     @Test
     void aJarHerdCannotRunIsRefusedWithOneLine(@TempDir Path dir) throws IOException {
         Path library = jar(dir.resolve("library.jar"), null);

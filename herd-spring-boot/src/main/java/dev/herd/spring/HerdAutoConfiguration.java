@@ -27,6 +27,11 @@ public class HerdAutoConfiguration {
         return event -> Herd.ready();
     }
 
+    @Bean
+    StopAccepting herdStopAccepting() {
+        return new StopAccepting();
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.tomcat.TomcatConnectorCustomizer")
     static class Tomcat {
@@ -34,11 +39,6 @@ public class HerdAutoConfiguration {
         @Bean
         TomcatConnectorCustomizer herdInheritedChannel() {
             return connector -> connector.setProperty("useInheritedChannel", "true");
-        }
-
-        @Bean
-        TomcatStopsAccepting herdTomcatStopsAccepting() {
-            return new TomcatStopsAccepting();
         }
     }
 
