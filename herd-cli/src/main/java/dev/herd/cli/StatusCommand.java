@@ -56,9 +56,9 @@ final class StatusCommand implements Callable<Integer> {
             long age = h.path("heartbeat_age_ms").asLong();
             long rss = h.path("rss_bytes").asLong();
             out.append(String.format(row, h.path("slot").asInt(), h.path("pid").asLong(),
-                    h.path("generation").asInt(), h.path("state").asText(), h.path("connections").asLong(),
-                    h.path("in_flight").asLong(), h.path("requests").asLong(), h.path("accepts_won").asLong(),
-                    h.path("accepts_lost").asLong(), h.path("accept_errors").asLong(),
+                    h.path("generation").asInt(), h.path("state").asText(), known(h, "connections"),
+                    known(h, "in_flight"), known(h, "requests"), known(h, "accepts_won"),
+                    known(h, "accepts_lost"), known(h, "accept_errors"),
                     age < 0 ? "-" : age + "ms", rss < 0 ? "-" : rss / (1024 * 1024) + "MiB"));
         }
         JsonNode events = s.path("events");
@@ -71,5 +71,11 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return out.toString();
+    }
+
+    /** A handler's counter, or "-" where herd does not know it (an existing server's JVM, --jar). */
+    private static String known(JsonNode handler, String field) {
+        JsonNode value = handler.path(field);
+        return value.isNumber() ? String.valueOf(value.asLong()) : "-";
     }
 }

@@ -50,6 +50,12 @@ class SpringBootIT {
                 return answered.containsAll(pids);
             });
             assertThat(herd.get("/?name=herd").body()).startsWith("Hello, herd, from Spring Boot");
+            // What herd cannot know of an application's JVM is said so: null, not 0.
+            var handler = herd.status().path("handlers").get(0);
+            assertThat(handler.path("kind").asText()).isEqualTo("jar");
+            assertThat(handler.path("requests").isNull()).isTrue();
+            assertThat(handler.path("rss_bytes").asLong()).isPositive();
+            assertThat(herd.cli("status").out()).containsPattern(" -  +- +- ");
 
             byte[] body = new byte[1024 * 1024];
             new java.util.Random(7).nextBytes(body);

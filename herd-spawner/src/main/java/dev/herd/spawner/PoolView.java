@@ -16,7 +16,16 @@ public record PoolView(long spawnerPid, long startedAtNanos, boolean stopping, i
                        String scaling, int generation, int reloading, int maxTarget, List<Entry> handlers,
                        Counts.View counts) {
 
-    /** @param busy the mean busyness of its loops over their latest stamps, once known */
-    public record Entry(int slot, long pid, int generation, String phase, long spawnedAtNanos, OptionalDouble busy) {
+    /**
+     * @param busy    the mean busyness of its loops over their latest stamps, once known
+     * @param foreign an existing server's JVM ({@code --jar}): its requests, connections, accepts
+     *                and busyness are not known to herd
+     */
+    public record Entry(int slot, long pid, int generation, String phase, long spawnedAtNanos, OptionalDouble busy,
+                        boolean foreign) {
+        /** One of herd's own handlers. */
+        public Entry(int slot, long pid, int generation, String phase, long spawnedAtNanos, OptionalDouble busy) {
+            this(slot, pid, generation, phase, spawnedAtNanos, busy, false);
+        }
     }
 }

@@ -849,8 +849,12 @@ public final class Spawner {
 
     private void publish() {
         List<PoolView.Entry> entries = pool.all().stream()
-                .map(h -> new PoolView.Entry(h.slot(), h.pid(), h.generation().number(),
-                        h.phase().name().toLowerCase(java.util.Locale.ROOT), h.spawnedAtNanos(), h.busyness().mean()))
+                .map(h -> {
+                    boolean foreign = h.generation().command().foreign().isPresent();
+                    return new PoolView.Entry(h.slot(), h.pid(), h.generation().number(),
+                            h.phase().name().toLowerCase(java.util.Locale.ROOT), h.spawnedAtNanos(),
+                            foreign ? java.util.OptionalDouble.empty() : h.busyness().mean(), foreign);
+                })
                 .toList();
         view = new PoolView(ProcessHandle.current().pid(), startedAtNanos, stopping, target,
                 manualTarget.isPresent() ? "manual" : policy.name(), serving.number(),

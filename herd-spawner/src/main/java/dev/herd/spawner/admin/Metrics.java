@@ -90,10 +90,11 @@ final class Metrics {
                 "Keep-alive connections ended by --keepalive-requests or --max-connection-age.",
                 Counts.Totals::limitCloses);
 
+        // An existing server's JVM (--jar) does not tell herd what it serves: no series, rather than 0.
         perHandlerGauge(registry, "herd_handler_connections", "Open connections.", doc,
-                h -> (double) h.slot().connections());
+                h -> h.entry().foreign() ? null : (double) h.slot().connections());
         perHandlerGauge(registry, "herd_handler_in_flight", "Requests being answered.", doc,
-                h -> (double) h.slot().inFlight());
+                h -> h.entry().foreign() ? null : (double) h.slot().inFlight());
         perHandlerGauge(registry, "herd_handler_busy",
                 "Share of the last heartbeat interval its loops were not waiting for I/O (mean over its loops).", doc,
                 h -> h.busy().isPresent() ? StatusDocument.round(h.busy().getAsDouble()) : null);

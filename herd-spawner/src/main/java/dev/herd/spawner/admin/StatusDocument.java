@@ -114,20 +114,23 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
                 g.writeNumberField("generation", h.entry().generation());
                 g.writeStringField("state", h.state());
                 g.writeBooleanField("retiring", h.entry().phase().equals("retiring"));
-                g.writeNumberField("connections", own ? s.connections() : 0);
-                g.writeNumberField("in_flight", own ? s.inFlight() : 0);
-                g.writeNumberField("requests", own ? s.requests() : 0);
-                g.writeNumberField("accepts_won", own ? s.acceptsWon() : 0);
-                g.writeNumberField("accepts_lost", own ? s.acceptsLost() : 0);
-                g.writeNumberField("accept_errors", own ? s.acceptErrors() : 0);
-                g.writeNumberField("accepts_deferred", own ? s.acceptsDeferred() : 0);
+                // An existing server's JVM (--jar) does not tell herd what it serves: null, not 0.
+                boolean counted = !h.entry().foreign();
+                g.writeStringField("kind", counted ? "herd" : "jar");
+                counter(g, "connections", counted, own ? s.connections() : 0);
+                counter(g, "in_flight", counted, own ? s.inFlight() : 0);
+                counter(g, "requests", counted, own ? s.requests() : 0);
+                counter(g, "accepts_won", counted, own ? s.acceptsWon() : 0);
+                counter(g, "accepts_lost", counted, own ? s.acceptsLost() : 0);
+                counter(g, "accept_errors", counted, own ? s.acceptErrors() : 0);
+                counter(g, "accepts_deferred", counted, own ? s.acceptsDeferred() : 0);
                 if (own && h.busy().isPresent()) {
                     g.writeNumberField("busy", round(h.busy().getAsDouble()));
                 } else {
                     g.writeNullField("busy");
                 }
-                g.writeNumberField("rebalance_closes", own ? s.rebalanceCloses() : 0);
-                g.writeNumberField("limit_closes", own ? s.limitCloses() : 0);
+                counter(g, "rebalance_closes", counted, own ? s.rebalanceCloses() : 0);
+                counter(g, "limit_closes", counted, own ? s.limitCloses() : 0);
                 g.writeNumberField("heartbeat_age_ms", own && s.oldestHeartbeatNanos() != 0
                         ? Math.max(0, (nowNanos - s.oldestHeartbeatNanos()) / 1_000_000) : -1);
                 g.writeNumberField("uptime_seconds", (nowNanos - h.entry().spawnedAtNanos()) / 1_000_000_000L);
@@ -146,6 +149,15 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
             g.writeEndArray();
             g.writeEndObject();
         });
+    }
+
+    /** A counter of the handler's, or null where herd does not know it. */
+    private static void counter(JsonGenerator g, String name, boolean known, long value) throws IOException {
+        if (known) {
+            g.writeNumberField(name, value);
+        } else {
+            g.writeNullField(name);
+        }
     }
 
     /**

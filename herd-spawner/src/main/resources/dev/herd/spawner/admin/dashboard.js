@@ -18,10 +18,13 @@ function el(tag, attrs = {}, ...children) {
 
 function mib(bytes) { return bytes < 0 ? "–" : (bytes / 1048576).toFixed(0) + " MiB"; }
 
+// A counter herd does not know (an existing server's JVM, --jar) is null.
+function known(v) { return v === null ? "–" : v; }
+
 function slotCard(h) {
   const rows = [
-    ["pid", h.pid], ["gen", h.generation], ["conns", h.connections], ["in flight", h.in_flight],
-    ["requests", h.requests], ["accepts won", h.accepts_won], ["accepts lost", h.accepts_lost],
+    ["pid", h.pid], ["gen", h.generation], ["conns", known(h.connections)], ["in flight", known(h.in_flight)],
+    ["requests", known(h.requests)], ["accepts won", known(h.accepts_won)], ["accepts lost", known(h.accepts_lost)],
     ["busy", h.busy === null ? "–" : Math.round(h.busy * 100) + " %"], ["RSS", mib(h.rss_bytes)],
     ["heartbeat", h.heartbeat_age_ms < 0 ? "–" : h.heartbeat_age_ms + " ms"],
   ];

@@ -101,6 +101,28 @@ class StatusDocumentTest {
     }
 
     @Test
+    void anExistingServersHandlerSaysWhichFiguresHerdDoesNotKnow() throws Exception {
+        PoolView.Entry entry = new PoolView.Entry(0, HANDLER_PID, 3, "ready", NOW - 90 * SECOND, OptionalDouble.empty(),
+                true);
+        PoolView pool = new PoolView(4242, NOW - 600 * SECOND, false, 1, "static", 1, 0, 4, List.of(entry),
+                Counts.View.NONE);
+        StatusDocument.Handler handler = new StatusDocument.Handler(entry, board.read(0), 200L * 1024 * 1024,
+                OptionalDouble.empty());
+        JsonNode h = new ObjectMapper().readTree(new StatusDocument(pool, "127.0.0.1:8080", "bound",
+                new ListeningSocket.QueueDepth(0, 128), List.of(handler), List.of(), NOW).json()).at("/handlers/0");
+
+        assertThat(h.get("kind").asText()).isEqualTo("jar");
+        for (String unknown : List.of("connections", "in_flight", "requests", "accepts_won", "accepts_lost",
+                "accept_errors", "accepts_deferred", "busy", "rebalance_closes", "limit_closes")) {
+            assertThat(h.get(unknown).isNull()).as(unknown).isTrue();
+        }
+        assertThat(h.get("pid").asLong()).isEqualTo(HANDLER_PID);
+        assertThat(h.get("heartbeat_age_ms").asLong()).isEqualTo(250);
+        assertThat(h.get("rss_bytes").asLong()).isEqualTo(200L * 1024 * 1024);
+        assertThat(new ObjectMapper().readTree(document("x").json()).at("/handlers/0/kind").asText()).isEqualTo("herd");
+    }
+
+    @Test
     void jsonEscapesQuotesInReasons() throws Exception {
         JsonNode root = new ObjectMapper().readTree(document("bad value \"5\"\nsecond line").json());
         assertThat(root.at("/events/0/reason").asText()).isEqualTo("bad value \"5\"\nsecond line");
