@@ -105,13 +105,23 @@ final class ConfigCommand extends SettingsCommand {
         if (s == Settings.THREADS && config.get(Settings.THREADS) == Settings.AUTO_THREADS) {
             return "auto (" + Settings.threads(config, Runtime.getRuntime().availableProcessors()) + ")";
         }
+        if (jarDefault(config, s)) {
+            return Settings.handlerJvmOpts(config);
+        }
         return impliedScaling(config, s) ? Settings.scaling(config).name().toLowerCase(Locale.ROOT) : config.text(s);
     }
 
     private static String origin(Config config, Setting<?> s) {
+        if (jarDefault(config, s)) {
+            return "default with --jar";
+        }
         return impliedScaling(config, s)
                 ? "implied by handlers (" + config.origin(Settings.HANDLERS).describe() + ")"
                 : config.origin(s).describe();
+    }
+
+    private static boolean jarDefault(Config config, Setting<?> s) {
+        return s == Settings.HANDLER_JVM_OPTS && !Settings.handlerJvmOpts(config).equals(config.get(s));
     }
 
     private static boolean impliedScaling(Config config, Setting<?> s) {

@@ -82,6 +82,19 @@ class ConfigCommandTest {
     }
 
     @Test
+    void aJarShowsTheHandlerJvmOptionsItsHandlersGet(@TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("app.jar");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write(("Manifest-Version: 1.0\nMain-Class: org.springframework.boot.loader.launch.JarLauncher\n"
+                    + "Start-Class: com.example.App\nSpring-Boot-Version: 4.0.7\n").getBytes());
+        }
+        assertThat(execute(Map.of(), "config", "--jar", jar.toString())).isZero();
+        assertThat(out.toString()).containsPattern("handler-jvm-opts +" + Pattern.quote(
+                Settings.FOREIGN_JVM_OPTS) + " +default with --jar");
+    }
+
+    @Test
     void columnsLineUp() {
         execute(Map.of("HERD_TIMEOUT", "5s"), "config", "--config", file.toString());
 

@@ -478,6 +478,12 @@ public final class Settings {
         }
     }
 
+    /** The JVM options handlers start with: {@link #HANDLER_JVM_OPTS}, whose default differs for {@link #JAR}. */
+    public static String handlerJvmOpts(Config config) {
+        return config.get(JAR).isPresent() && !config.isSet(HANDLER_JVM_OPTS) ? FOREIGN_JVM_OPTS
+                : config.get(HANDLER_JVM_OPTS);
+    }
+
     /** The applications herd carries itself, for {@code --app NAME}. */
     public static final List<String> BUILT_IN_APPS = List.of("demo");
 

@@ -49,9 +49,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
 
     /** {@code --handler-jvm-opts} as words; for {@code --jar} without it, {@link Settings#FOREIGN_JVM_OPTS}. */
     static List<String> jvmOptions(Config config) {
-        String options = config.get(Settings.JAR).isPresent() && !config.isSet(Settings.HANDLER_JVM_OPTS)
-                ? Settings.FOREIGN_JVM_OPTS : config.get(Settings.HANDLER_JVM_OPTS);
-        return Arrays.stream(options.strip().split("\\s+"))
+        return Arrays.stream(Settings.handlerJvmOpts(config).strip().split("\\s+"))
                 .filter(s -> !s.isEmpty())
                 .toList();
     }
