@@ -5,7 +5,6 @@ import dev.herd.config.HandlerSettings;
 import dev.herd.config.Settings;
 import dev.herd.os.ExitCode;
 import dev.herd.os.ParentWatch;
-import dev.herd.os.ProcessLog;
 import dev.herd.os.Signal;
 import dev.herd.os.Signals;
 import dev.herd.scoreboard.Scoreboard;
@@ -63,7 +62,7 @@ public final class ForeignHandler {
             System.exit(ExitCode.CONFIG.status());
             return;
         }
-        ProcessLog.configure("handler " + config.get(HandlerSettings.SLOT));
+        // herd's log format is not set here: the JVM is the application's, and so is its logging.
         long spawnerPid = config.get(HandlerSettings.SPAWNER_PID);
         ParentWatch.start(spawnerPid);
         // Ctrl-C reaches the whole process group: the spawner decides what its handlers do. SIGUSR1
