@@ -6,6 +6,7 @@
 # then the paused load over 50 keep-alive connections, where the paused process's own connections
 # must wait (the share of requests that did is reported).
 #   bench/pause.sh                        herd, herd4, herd-excl, herd-rp, nginx, netty; 1000 req/s, 10 s, 3 rounds
+#   SERVERS="boot herd-boot" bench/pause.sh   a Spring Boot jar alone, and under herd --jar
 #   RATE=500 DURATION=5 ROUNDS=1 SERVERS="herd nginx" bench/pause.sh
 # Servers:
 #   herd        herd serve --handlers 2 (defaults); one handler is paused
@@ -14,6 +15,8 @@
 #   herd-rp     herd serve --handlers 2 --accept reuseport (a socket per handler: the kernel picks the handler)
 #   nginx       nginx, 2 workers, return 200 "Hello, World!"; one worker is paused
 #   netty       one JVM with 2 epoll loops (SingleNetty): the whole server is paused
+#   boot        examples/spring-boot-tomcat alone (java -jar, one JVM): the whole server is paused
+#   herd-boot   the same jar under herd serve --jar --handlers 3; one handler is paused
 # Load goes to 127.0.0.1 only and is bounded in time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,17 +25,19 @@ RATE=${RATE:-1000}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-3}
 SERVERS=${SERVERS:-herd herd4 herd-excl herd-rp nginx netty}
 
 bench_setup pause
+boot_jar="$root/examples/spring-boot-tomcat/target/spring-boot-tomcat.jar"
 
 # start SERVER PORT ADMIN: starts it in a session of its own (SERVER_PID), waits until it serves,
 # and sets VICTIM to the pid to pause.
 start() {
   local port=$2 admin=$3
   case $1 in
-    herd|herd4|herd-excl|herd-rp)
+    herd|herd4|herd-excl|herd-rp|herd-boot)
       local handlers=2 extra=()
       [ "$1" != herd4 ] || handlers=4
       [ "$1" != herd-excl ] || extra=(--accept exclusive)
       [ "$1" != herd-rp ] || extra=(--accept reuseport)
+      [ "$1" != herd-boot ] || { handlers=3; extra=(--jar "$boot_jar"); }
       setsid "$root/herd" serve --bind "127.0.0.1:$port" --admin "127.0.0.1:$admin" --handlers $handlers "${extra[@]}" \
         </dev/null >"$work/$1.log" 2>&1 & SERVER_PID=$!
       await_serving "$port"
@@ -52,6 +57,11 @@ start() {
     netty)
       setsid "$java" -XX:+UseSerialGC -Xmx64m --sun-misc-unsafe-memory-access=allow -cp "$classpath" \
         dev.herd.bench.SingleNetty "$port" 2 </dev/null >"$work/netty.log" 2>&1 & SERVER_PID=$!
+      await_serving "$port"
+      VICTIM=$SERVER_PID ;;
+    boot)
+      setsid "$java" -XX:+UseSerialGC -jar "$boot_jar" --server.port="$port" </dev/null >"$work/boot.log" 2>&1 &
+      SERVER_PID=$!
       await_serving "$port"
       VICTIM=$SERVER_PID ;;
     *) echo "unknown server $1" >&2; return 2 ;;
