@@ -10,12 +10,8 @@
 # Load goes to 127.0.0.1 only and is bounded in time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-peers_dir="${PEERS_DIR:-$root/../shared/bench/peers}"
-[ -f "$peers_dir/lib/proc.sh" ] || { echo "peer harness not found at $peers_dir (set PEERS_DIR)" >&2; exit 2; }
-# tree_cpu_ticks, stop_tree: the process-tree helpers of the peer harness.
-# shellcheck source=/dev/null
-. "$peers_dir/lib/proc.sh"
 . "$root/bench/servers.sh"
+need_peer_helpers
 
 JAR=${JAR:-$root/examples/spring-boot-tomcat/target/spring-boot-tomcat.jar}
 REPS=${REPS:-3}; DURATION=${DURATION:-10}; WARMUP=${WARMUP:-10}; CONNS=${CONNS:-50}

@@ -1,4 +1,14 @@
-# Sourced by the bench scripts that start servers of their own.
+# Sourced by the bench scripts that start servers of their own (they set root first).
+#
+# The peer harness's process-tree helpers (alive, tree_cpu_ticks, stop_tree, ...: functions only)
+# come first, where the harness is, so that this file's own free_port stays in force;
+# need_peer_helpers stops a script that measures with them when the harness is not there.
+peers_dir="${PEERS_DIR:-$root/../shared/bench/peers}"
+# shellcheck source=/dev/null
+[ ! -f "$peers_dir/lib/proc.sh" ] || . "$peers_dir/lib/proc.sh"
+need_peer_helpers() {
+  declare -F tree_cpu_ticks >/dev/null || { echo "peer harness not found at $peers_dir (set PEERS_DIR)" >&2; exit 2; }
+}
 #
 # start_nginx_conf DIR PORT LOG HTTP_EXTRA SERVER_BODY: writes DIR/nginx.conf (2 workers, no access
 # log, temp files under DIR) with HTTP_EXTRA in its http block and SERVER_BODY in a server on

@@ -19,12 +19,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-peers_dir="${PEERS_DIR:-$root/../shared/bench/peers}"
-[ -f "$peers_dir/lib/proc.sh" ] || { echo "peer harness not found at $peers_dir (set PEERS_DIR)" >&2; exit 2; }
-# alive, tree_cpu_ticks, stop_tree, free_port: the process-tree helpers of the peer harness.
-# shellcheck source=/dev/null
-. "$peers_dir/lib/proc.sh"
 . "$root/bench/servers.sh"
+need_peer_helpers
 
 REPS=${REPS:-3}
 DURATION=${DURATION:-10}
