@@ -240,9 +240,16 @@ public final class Settings {
             Settings::className).in(Section.APPLICATION);
 
     public static final Setting<Optional<Path>> JAR = Setting.optional("jar", "APP.jar",
-            "Run an existing server's executable jar unmodified (Spring Boot 4 on Tomcat or Jetty so far): each handler is "
-                    + "the application's own JVM, given herd's socket instead of binding one. Application arguments "
-                    + "follow '--'.", text -> Path.of(text.strip())).in(Section.APPLICATION);
+            "Run an existing server's executable jar unmodified (Spring Boot 4, Micronaut, Quarkus, Helidon SE, Javalin, "
+                    + "or any server that binds a TCP port): each handler is the application's own JVM, given herd's "
+                    + "socket instead of binding one. Application arguments follow '--'.",
+            text -> Path.of(text.strip())).in(Section.APPLICATION);
+
+    public static final Setting<Optional<ForeignJar.Server>> JAR_SERVER = Setting.optional("jar-server",
+            String.join("|", java.util.Arrays.stream(ForeignJar.Server.values()).map(Values::choiceName).toList()),
+            "With --jar: the server in the jar, which decides how it gets herd's socket; read from the jar when not "
+                    + "given. other: a server that binds a TCP port itself, given herd's port in PORT.",
+            text -> Values.choice(ForeignJar.Server.class, text)).in(Section.APPLICATION);
 
     public static final Setting<Optional<StaticMount>> STATIC = Setting.optional("static", "[/PREFIX=]DIR",
             "Serve the files of DIR: alone, or under /PREFIX beside the application.",
@@ -269,7 +276,7 @@ public final class Settings {
             MAX_BOOT_FAILURES, WARMUP, WARMUP_TIME, HANDLER_JVM_OPTS,
             MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADERS, ACCESS_LOG, ACCESS_LOG_FORMAT, HEADER_TIMEOUT, BODY_TIMEOUT, KEEPALIVE_TIMEOUT,
             KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
-            APP, CLASSPATH, MAIN, JAR, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
+            APP, CLASSPATH, MAIN, JAR, JAR_SERVER, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
 
     /** The pool-size policies of {@code --scaling}. */
     public enum Scaling {
@@ -410,6 +417,9 @@ public final class Settings {
             validateJar(config);
             return;
         }
+        if (config.get(JAR_SERVER).isPresent()) {
+            throw new IllegalArgumentException("--jar-server says what --jar runs, and there is no --jar");
+        }
         boolean main = config.get(MAIN).isPresent();
         if (main && config.isSet(APP)) {
             throw new IllegalArgumentException("give either --app or --main, not both");
@@ -467,12 +477,16 @@ public final class Settings {
                         + " cannot go with it");
             }
         }
+        if (config.get(BIND) instanceof Address.Unix) {
+            throw new IllegalArgumentException("--jar runs servers that listen on TCP: --bind " + config.get(BIND)
+                    + " is a Unix socket");
+        }
         if (config.get(STANDBY) > 0) {
             throw new IllegalArgumentException("--standby needs herd's own handlers: a --jar handler serves once "
                     + "its server has started");
         }
         try {
-            ForeignJar.inspect(config.get(JAR).orElseThrow());
+            ForeignJar.inspect(config.get(JAR).orElseThrow(), config.get(JAR_SERVER));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid value for --jar: " + e.getMessage());
         }

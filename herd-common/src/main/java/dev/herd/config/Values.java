@@ -96,16 +96,21 @@ public final class Values {
         };
     }
 
-    /** The constant of {@code type} named {@code text}, in any case. */
+    /** The constant of {@code type} named {@code text}, in any case, '-' for '_' ({@code spring-boot}). */
     public static <E extends Enum<E>> E choice(Class<E> type, String text) {
         E[] constants = type.getEnumConstants();
         for (E e : constants) {
-            if (e.name().equalsIgnoreCase(text.strip())) {
+            if (choiceName(e).equalsIgnoreCase(text.strip())) {
                 return e;
             }
         }
-        List<String> names = java.util.Arrays.stream(constants).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        List<String> names = java.util.Arrays.stream(constants).map(Values::choiceName).toList();
         throw new IllegalArgumentException("expected " + String.join(", ", names.subList(0, names.size() - 1))
                 + (names.size() > 1 ? " or " : "") + names.getLast());
+    }
+
+    /** How a constant is written in options and files: {@code SPRING_BOOT} as {@code spring-boot}. */
+    public static String choiceName(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

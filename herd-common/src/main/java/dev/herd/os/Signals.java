@@ -1,5 +1,6 @@
 package dev.herd.os;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +17,23 @@ public final class Signals {
 
     public static void handle(Signal signal, Consumer<Signal> onSignal) {
         sun.misc.Signal.handle(new sun.misc.Signal(signal.name()), s -> onSignal.accept(signal));
+    }
+
+    /**
+     * Runs {@code first} when {@code signal} arrives, then what was done for it before: for TERM,
+     * the JVM's own shutdown, so {@code first} runs before any shutdown hook starts.
+     */
+    public static void before(Signal signal, Runnable first) {
+        AtomicReference<sun.misc.SignalHandler> previous = new AtomicReference<>();
+        previous.set(sun.misc.Signal.handle(new sun.misc.Signal(signal.name()), received -> {
+            first.run();
+            sun.misc.SignalHandler then = previous.get();
+            if (then == null || then == sun.misc.SignalHandler.SIG_DFL) {
+                Runtime.getRuntime().exit(128 + signal.number());
+            } else if (then != sun.misc.SignalHandler.SIG_IGN) {
+                then.handle(received);
+            }
+        }));
     }
 
     public static void ignore(Signal signal) {

@@ -366,6 +366,13 @@ public final class Scoreboard implements AutoCloseable {
             add(counters + LOOP_ACCEPT_ERRORS, 1);
         }
 
+        /** Accepts counted elsewhere (by libherd-socket in a foreign handler), added at once. */
+        public void accepts(long won, long lost, long errors) {
+            add(counters + LOOP_ACCEPTS_WON, won);
+            add(counters + LOOP_ACCEPTS_LOST, lost);
+            add(counters + LOOP_ACCEPT_ERRORS, errors);
+        }
+
         public void acceptDeferred() {
             add(counters + LOOP_ACCEPTS_DEFERRED, 1);
         }

@@ -111,19 +111,31 @@ class ApplicationSettingsTest {
         Path library = jar("library.jar", "");
         Path notAJar = Files.writeString(dir.resolve("text.jar"), "not a zip");
 
-        ForeignJar foreign = ForeignJar.inspect(boot);
+        ForeignJar foreign = ForeignJar.inspect(boot, java.util.Optional.empty());
         assertThat(foreign.server()).isEqualTo(ForeignJar.Server.SPRING_BOOT);
         assertThat(foreign.propertiesLauncher()).isEqualTo("org.springframework.boot.loader.launch.PropertiesLauncher");
         Config served = config(List.of("jar", boot.toString(), "handlers", "3"));
         Settings.validate(served);
         assertThat(Settings.servesApp(served)).isFalse();
+        // A server herd does not recognize runs when named: herd answers its own bind with herd's socket.
+        Config other = config(List.of("jar", plain.toString(), "jar-server", "other"));
+        Settings.validate(other);
+        assertThat(ForeignJar.inspect(plain, other.get(Settings.JAR_SERVER)).server().handoff())
+                .isEqualTo(ForeignJar.Handoff.PRELOAD);
+        Path quarkus = jar("quarkus-run.jar", "Main-Class: io.quarkus.bootstrap.runner.QuarkusEntryPoint\n");
+        assertThat(ForeignJar.inspect(quarkus, java.util.Optional.empty()).server()).isEqualTo(ForeignJar.Server.QUARKUS);
 
         Map<List<String>, String> refused = new LinkedHashMap<>();
         refused.put(List.of("jar", dir.resolve("missing.jar").toString()), "invalid value for --jar: '");
         refused.put(List.of("jar", notAJar.toString()), "is not a jar (");
         refused.put(List.of("jar", library.toString()), "is not an executable jar: its manifest has no Main-Class");
-        refused.put(List.of("jar", plain.toString()), "herd cannot hand its socket to the server in");
-        refused.put(List.of("jar", boot3.toString()), "(Spring Boot 3.5.7): --jar runs Spring Boot 4 jars (Tomcat or Jetty) so far");
+        refused.put(List.of("jar", plain.toString()), "herd does not know the server in");
+        refused.put(List.of("jar", plain.toString(), "jar-server", "spring-boot"), "is not a Spring Boot executable jar");
+        refused.put(List.of("jar", plain.toString(), "jar-server", "tomcat"),
+                "expected spring-boot, micronaut, quarkus, helidon, javalin or other");
+        refused.put(List.of("jar-server", "other"), "--jar-server says what --jar runs, and there is no --jar");
+        refused.put(List.of("jar", boot.toString(), "bind", "unix:" + dir.resolve("s")), "is a Unix socket");
+        refused.put(List.of("jar", boot3.toString()), "(Spring Boot 3.5.7): --jar runs Spring Boot 4 jars (Tomcat or Jetty)");
         refused.put(List.of("jar", boot.toString(), "app", "demo"), "--app cannot go with it");
         refused.put(List.of("jar", boot.toString(), "static", dir.toString()), "--static cannot go with it");
         refused.put(List.of("jar", boot.toString(), "standby", "1"), "--standby needs herd's own handlers");

@@ -10,9 +10,7 @@ import dev.herd.os.Signals;
 import dev.herd.scoreboard.Scoreboard;
 import dev.herd.scoreboard.SlotState;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.InvocationTargetException;
@@ -26,8 +24,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The entry point of a foreign handler: an existing server's own JVM, started by the spawner with
  * the listening socket as its standard input. It claims the handler's scoreboard slot, keeps its
- * heartbeat, marks it draining when the JVM shuts down (SIGTERM: the framework drains), and runs the
- * jar's main. The framework integration calls {@link Herd#ready()} once the server accepts.
+ * heartbeat, and runs the jar's main. It is ready once the server accepts on herd's socket, as
+ * libherd-socket sees it (or when a framework integration calls {@link Herd#ready()}); on SIGTERM
+ * the server stops accepting there, the slot turns draining, and the framework drains.
  *
  * <pre>java ... -cp APP.jar:herd-foreign.jar:herd-common.jar dev.herd.foreign.ForeignHandler
  *     slot=N generation=G scoreboard=PATH spawner-pid=P heartbeat=D spawned=T main=CLASS -- ARGS</pre>
@@ -35,6 +34,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class ForeignHandler {
     private static final System.Logger LOG = System.getLogger(ForeignHandler.class.getName());
     private static final AtomicReference<ForeignHandler> CURRENT = new AtomicReference<>();
+    /** Who says the handler is ready: {@value #READY_BY_APPLICATION}, or the socket by default. */
+    static final String READY_PROPERTY = "herd.ready";
+    static final String READY_BY_APPLICATION = "application";
+    private static final long STARTING_POLL_NANOS = 20_000_000;
 
     private final Scoreboard.SlotWriter slot;
     private final int generation;
@@ -49,7 +52,6 @@ public final class ForeignHandler {
     }
 
     public static void main(String[] args) {
-        keepStandardStreams();
         List<String> all = List.of(args);
         int split = all.indexOf("--");
         List<String> settings = split < 0 ? all : all.subList(0, split);
@@ -80,7 +82,19 @@ public final class ForeignHandler {
             System.exit(ExitCode.FAILURE.status());
             return;
         }
-        handler.start(config.get(HandlerSettings.HEARTBEAT).toNanos());
+        Optional<SocketLibrary> library;
+        try {
+            library = Optional.ofNullable(System.getProperty(SocketLibrary.PROPERTY))
+                    .map(path -> SocketLibrary.load(Path.of(path)));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "boot failed: cannot read libherd-socket: " + e.getMessage());
+            System.exit(ExitCode.FAILURE.status());
+            return;
+        }
+        // Ready when the server accepts on herd's socket, as the library sees; or when a framework
+        // integration says so (Herd.ready()), which knows more of the application's own start.
+        boolean readyBySocket = !READY_BY_APPLICATION.equals(System.getProperty(READY_PROPERTY));
+        handler.start(config.get(HandlerSettings.HEARTBEAT).toNanos(), library, readyBySocket);
         String main = config.get(Settings.MAIN).orElseThrow(() -> new IllegalStateException("no main= argument"));
         try {
             Class.forName(main, true, ClassLoader.getSystemClassLoader())
@@ -98,26 +112,54 @@ public final class ForeignHandler {
         return Optional.ofNullable(CURRENT.get());
     }
 
-    /** Claims the slot, starts the heartbeat, and marks the slot draining when the JVM shuts down. */
-    private void start(long heartbeatNanos) {
+    /**
+     * Claims the slot, starts the heartbeat, and, when SIGTERM comes, has the server stop accepting
+     * on herd's socket and marks the slot draining, before the server's own shutdown begins.
+     */
+    private void start(long heartbeatNanos, Optional<SocketLibrary> library, boolean readyBySocket) {
         slot.begin(ProcessHandle.current().pid(), generation, System.nanoTime());
         CURRENT.set(this);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Thread.ofPlatform().name("herd-heartbeat").daemon().start(() -> {
+            SocketLibrary.Counts seen = SocketLibrary.Counts.NONE;
             while (true) {
                 // A deadlocked server is hung: the heartbeat stops, and the spawner dumps and replaces it.
                 if (threads.findDeadlockedThreads() == null) {
                     slot.loop(0).stamp(System.nanoTime(), 0);
                 }
-                LockSupport.parkNanos(heartbeatNanos);
+                if (library.isPresent()) {
+                    seen = watch(library.get().counts(), seen, readyBySocket);
+                }
+                // Until ready, look often: readiness is seen here, and a start's time counts to it.
+                LockSupport.parkNanos(ready.get() ? heartbeatNanos : Math.min(heartbeatNanos, STARTING_POLL_NANOS));
             }
         });
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("herd-drain").unstarted(() -> {
+        Runnable drain = () -> {
+            library.ifPresent(SocketLibrary::stop);
             if (!draining.getAndSet(true)) {
                 slot.state(SlotState.DRAINING);
-                LOG.log(System.Logger.Level.INFO, "stop requested: the server drains");
+                LOG.log(System.Logger.Level.INFO, "stop requested: the server accepts no more and drains");
             }
-        }));
+        };
+        Signals.before(Signal.TERM, drain);
+        // Should the server install its own SIGTERM handler over herd's, the JVM's shutdown still runs this.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("herd-drain").unstarted(drain));
+    }
+
+    /** Publishes what the library counted since {@code before}, and acts on what it saw. */
+    private SocketLibrary.Counts watch(SocketLibrary.Counts now, SocketLibrary.Counts before, boolean readyBySocket) {
+        slot.loop(0).accepts(now.acceptsWon() - before.acceptsWon(), now.acceptsLost() - before.acceptsLost(),
+                now.acceptErrors() - before.acceptErrors());
+        if (now.refusedPort() != 0 && !ready.get()) {
+            // The library said why on stderr; a server that serves another port serves nobody here.
+            LOG.log(System.Logger.Level.ERROR, "boot failed: the server listens on port " + now.refusedPort()
+                    + ", not on herd's port " + now.port());
+            Runtime.getRuntime().halt(ExitCode.FAILURE.status());
+        }
+        if (readyBySocket && now.accepting()) {
+            ready();
+        }
+        return now;
     }
 
     void ready() {
@@ -129,17 +171,4 @@ public final class ForeignHandler {
                 + (spawned == 0 ? "" : ", " + (System.nanoTime() - spawned) / 1_000_000 + " ms after spawn"));
     }
 
-    /**
-     * When a server closes the inherited channel (as it stops), the JDK points descriptors 0, 1 and
-     * 2 at /dev/null. System.out and System.err write to descriptors of their own, opened on the same
-     * files, so that the server's last lines still reach herd's log.
-     */
-    private static void keepStandardStreams() {
-        try {
-            System.setOut(new PrintStream(new FileOutputStream("/proc/self/fd/1", true), true));
-            System.setErr(new PrintStream(new FileOutputStream("/proc/self/fd/2", true), true));
-        } catch (IOException e) {
-            System.err.println("herd: standard streams kept as they are: " + e);
-        }
-    }
 }

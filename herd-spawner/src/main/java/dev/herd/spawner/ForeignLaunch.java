@@ -12,52 +12,96 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * How a foreign handler, an existing server's own JVM ({@code --jar}), is started: its class path is
  * the application's jar and the two small jars herd puts into it (herd-foreign and herd-common, JDK
- * only), its entry point herd-foreign's, which runs the jar's own launcher; and per server, what
- * makes that server take herd's socket and drain within {@code --graceful-timeout}.
+ * only), its entry point herd-foreign's, which runs the jar's own main; libherd-socket is preloaded
+ * into it; and per server, what makes that server take herd's socket and drain within
+ * {@code --graceful-timeout}.
  *
- * @param jar         the application
- * @param herdJars    herd's jars it needs, found on the spawner's own class path: herd-foreign and
- *                    herd-common always, and the server's integration (herd-spring-boot)
+ * @param jar      the application
+ * @param herdJars herd's jars it needs, found on the spawner's own class path: herd-foreign and
+ *                 herd-common always, and the server's integration (herd-spring-boot)
+ * @param library  where handlers load libherd-socket from
  */
-record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars) {
+record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars, Path library) {
     /** The entry point in the application's JVM; named, not referenced: the spawner never loads it. */
     static final String MAIN_CLASS = "dev.herd.foreign.ForeignHandler";
 
     /**
      * @throws IllegalStateException when herd's class path lacks a jar the server needs
      */
-    static Optional<ForeignLaunch> of(Config config, String herdClassPath) {
+    static Optional<ForeignLaunch> of(Config config, String herdClassPath, Supplier<Path> library) {
         return config.get(Settings.JAR).map(path -> {
-            ForeignJar jar = ForeignJar.inspect(path);
-            List<String> modules = switch (jar.server()) {
-                case SPRING_BOOT -> List.of("herd-foreign", "herd-common", "herd-spring-boot");
-            };
+            ForeignJar jar = ForeignJar.inspect(path, config.get(Settings.JAR_SERVER));
+            List<String> modules = jar.server() == ForeignJar.Server.SPRING_BOOT
+                    ? List.of("herd-foreign", "herd-common", "herd-spring-boot")
+                    : List.of("herd-foreign", "herd-common");
             Map<String, String> found = new LinkedHashMap<>();
             for (String module : modules) {
                 found.put(module, herdJar(herdClassPath, module));
             }
-            return new ForeignLaunch(jar, Map.copyOf(found));
+            return new ForeignLaunch(jar, Map.copyOf(found), library.get());
         });
     }
 
-    /** System properties for the application's JVM, before the class path. */
-    List<String> properties(Config config) {
+    /**
+     * System properties for the application's JVM, before the class path.
+     *
+     * @param port herd's TCP port, 0 when the socket has none
+     */
+    List<String> properties(Config config, int port) {
         List<String> properties = new ArrayList<>();
+        properties.add("-D" + SOCKET_LIBRARY_PROPERTY + "=" + library);
+        long graceful = config.get(Settings.GRACEFUL_TIMEOUT).toMillis();
         switch (jar.server()) {
             case SPRING_BOOT -> {
                 // PropertiesLauncher adds loader.path to the application's own class path: there
-                // herd's auto-configuration hands the socket to Tomcat or Jetty.
+                // herd's auto-configuration hands the socket to Tomcat or Jetty, and says when it is ready.
                 properties.add("-Dloader.path=" + herdJars.get("herd-spring-boot"));
+                properties.add("-Dherd.ready=application");
                 // Spring Boot drains on SIGTERM (server.shutdown=graceful since 3.4), for this long.
-                properties.add("-Dspring.lifecycle.timeout-per-shutdown-phase="
-                        + config.get(Settings.GRACEFUL_TIMEOUT).toMillis() + "ms");
+                properties.add("-Dspring.lifecycle.timeout-per-shutdown-phase=" + graceful + "ms");
+            }
+            case MICRONAUT -> {
+                // A listener on descriptor 0, herd's socket, which it does not bind; being named, it
+                // replaces the default listener on 8080.
+                properties.add("-Dmicronaut.server.netty.listeners.herd.fd=0");
+                properties.add("-Dmicronaut.server.netty.listeners.herd.bind=false");
+                properties.add("-Dmicronaut.lifecycle.graceful-shutdown.enabled=true");
+                properties.add("-Dmicronaut.lifecycle.graceful-shutdown.grace-period=" + graceful + "ms");
+            }
+            case QUARKUS -> {
+                properties.add("-Dquarkus.http.port=" + port);
+                properties.add("-Dquarkus.shutdown.timeout=" + graceful + "ms");
+            }
+            case HELIDON -> properties.add("-Dserver.port=" + port);
+            case JAVALIN, OTHER -> {
+                // PORT, in the environment.
             }
         }
         return properties;
+    }
+
+    /**
+     * Variables added to the application's environment.
+     *
+     * @param port herd's TCP port, 0 when the socket has none
+     */
+    Map<String, String> environment(int port) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("LD_PRELOAD", library.toString());
+        environment.put("HERD_SOCKET_FD", "0");
+        if (jar.server().handoff() == ForeignJar.Handoff.PRELOAD) {
+            environment.put("HERD_SOCKET_ADOPT", "1");
+        }
+        // The convention of many hosts (and the port a server without a setting of its own reads).
+        if (port > 0) {
+            environment.put("PORT", Integer.toString(port));
+        }
+        return environment;
     }
 
     String classPath() {
@@ -67,10 +111,11 @@ record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars) {
 
     /** The class the foreign entry point runs once the slot is claimed. */
     String launcher() {
-        return switch (jar.server()) {
-            case SPRING_BOOT -> jar.propertiesLauncher();
-        };
+        return jar.server() == ForeignJar.Server.SPRING_BOOT ? jar.propertiesLauncher() : jar.mainClass();
     }
+
+    /** The system property that tells herd-foreign where libherd-socket was loaded from. */
+    static final String SOCKET_LIBRARY_PROPERTY = "herd.socket.library";
 
     /**
      * The jar (or classes directory) of herd's {@code module} on the spawner's class path.

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,7 +28,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classPath = System.getProperty("java.class.path");
-        Optional<ForeignLaunch> foreign = ForeignLaunch.of(config, classPath);
+        Optional<ForeignLaunch> foreign = ForeignLaunch.of(config, classPath, SocketLibraryFile::path);
         // herd's AOT cache holds herd's handler: an existing server's JVM runs other classes.
         List<String> options = foreign.isPresent() ? jvmOptions(config)
                 : withAotCache(jvmOptions(config), System.getProperty(AotCache.PROPERTY));
@@ -59,14 +60,17 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         return jvmOptions.stream().anyMatch(o -> o.startsWith("-XX:AOTCache="));
     }
 
-    /** @param spawnedNanos the spawner's {@code System.nanoTime()} now */
-    List<String> forHandler(int slot, int generation, boolean standby, long spawnedNanos) {
+    /**
+     * @param spawnedNanos the spawner's {@code System.nanoTime()} now
+     * @param port         the port of the socket the handler gets, 0 when it has none
+     */
+    List<String> forHandler(int slot, int generation, boolean standby, long spawnedNanos, int port) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
         command.addAll(JvmArgs.EVERY);
         if (foreign.isPresent()) {
-            command.addAll(foreign.get().properties(config));
+            command.addAll(foreign.get().properties(config, port));
             command.addAll(List.of("-cp", foreign.get().classPath(), ForeignLaunch.MAIN_CLASS));
         } else {
             command.addAll(List.of("-cp", classPath, MAIN_CLASS));
@@ -88,6 +92,11 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
             command.addAll(config.programArgs());
         }
         return command;
+    }
+
+    /** Variables added to the handler's environment (an existing server's JVM has some). */
+    Map<String, String> environment(int port) {
+        return foreign.map(launch -> launch.environment(port)).orElse(Map.of());
     }
 
     /** The settings of {@code herd serve} that herd's own handler reads. */

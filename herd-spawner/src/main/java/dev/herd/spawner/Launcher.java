@@ -5,6 +5,7 @@ import dev.herd.os.Signal;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The spawner's only way to the operating system's processes: start a handler, signal it, hear
@@ -15,13 +16,15 @@ interface Launcher {
     /**
      * Starts a handler process.
      *
-     * @param command its command line
+     * @param command     its command line
+     * @param environment variables added to the spawner's environment for it
      * @param socket  the listening socket it accepts from, which it gets as its standard input
      * @param exited  called once, on any thread, when it has exited
      * @return its pid
      * @throws IOException if it cannot be started
      */
-    long spawn(List<String> command, ListeningSocket socket, Exited exited) throws IOException;
+    long spawn(List<String> command, Map<String, String> environment, ListeningSocket socket, Exited exited)
+            throws IOException;
 
     /** Sends a signal; a process that no longer exists counts as signalled (its exit is on its way). */
     void signal(long pid, Signal signal);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Handlers as real processes, sharing the spawner's standard output and error; their standard
@@ -24,7 +25,8 @@ final class ProcessLauncher implements Launcher {
     }
 
     @Override
-    public long spawn(List<String> command, ListeningSocket socket, Exited exited) throws IOException {
+    public long spawn(List<String> command, Map<String, String> environment, ListeningSocket socket, Exited exited)
+            throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.INHERIT)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
@@ -34,6 +36,7 @@ final class ProcessLauncher implements Launcher {
         builder.environment().keySet().removeAll(List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
                 "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"));
         builder.environment().keySet().removeAll(withheld);
+        builder.environment().putAll(environment);
         // Under the C locale a JVM cannot name files outside ASCII (sun.jnu.encoding follows the
         // locale, and no flag changes it): static files with such names would be unreachable.
         if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {

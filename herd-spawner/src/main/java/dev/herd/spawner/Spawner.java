@@ -740,7 +740,9 @@ public final class Spawner {
         Sockets.Member socket;
         try {
             socket = sockets.forNewHandler(g, pool.all());
-            pid = launcher.spawn(g.command().forHandler(slot, g.number(), standby, clock.nanoTime()), socket.socket(),
+            int port = socket.socket().inetAddress().map(java.net.InetSocketAddress::getPort).orElse(0);
+            pid = launcher.spawn(g.command().forHandler(slot, g.number(), standby, clock.nanoTime(), port),
+                    g.command().environment(port), socket.socket(),
                     (exited, status) -> events.add(new SpawnerEvent.HandlerExited(exited, status)));
         } catch (IOException | OsException e) {
             String what = "cannot start a handler: " + e.getMessage();

@@ -6,6 +6,7 @@ import dev.herd.os.Signal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Handlers without processes: records what the spawner starts and signals, and behaves as a
@@ -61,7 +62,8 @@ final class FakeLauncher implements Launcher {
     long oomKills = 3;
 
     @Override
-    public long spawn(List<String> command, ListeningSocket socket, Exited exited) throws IOException {
+    public long spawn(List<String> command, Map<String, String> environment, ListeningSocket socket, Exited exited)
+            throws IOException {
         if (spawnFails) {
             throw new IOException("no such file: java");
         }

@@ -114,15 +114,16 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
                 g.writeNumberField("generation", h.entry().generation());
                 g.writeStringField("state", h.state());
                 g.writeBooleanField("retiring", h.entry().phase().equals("retiring"));
-                // An existing server's JVM (--jar) does not tell herd what it serves: null, not 0.
+                // An existing server's JVM (--jar) does not tell herd what it serves: null, not 0. Its
+                // accepts on herd's socket are counted (libherd-socket sees them).
                 boolean counted = !h.entry().foreign();
                 g.writeStringField("kind", counted ? "herd" : "jar");
                 counter(g, "connections", counted, own ? s.connections() : 0);
                 counter(g, "in_flight", counted, own ? s.inFlight() : 0);
                 counter(g, "requests", counted, own ? s.requests() : 0);
-                counter(g, "accepts_won", counted, own ? s.acceptsWon() : 0);
-                counter(g, "accepts_lost", counted, own ? s.acceptsLost() : 0);
-                counter(g, "accept_errors", counted, own ? s.acceptErrors() : 0);
+                counter(g, "accepts_won", true, own ? s.acceptsWon() : 0);
+                counter(g, "accepts_lost", true, own ? s.acceptsLost() : 0);
+                counter(g, "accept_errors", true, own ? s.acceptErrors() : 0);
                 counter(g, "accepts_deferred", counted, own ? s.acceptsDeferred() : 0);
                 if (own && h.busy().isPresent()) {
                     g.writeNumberField("busy", round(h.busy().getAsDouble()));
