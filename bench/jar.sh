@@ -3,9 +3,9 @@
 # requests per CPU-second of the server's whole process tree, keep-alive (wrk -t1 -c50) after a
 # warm-up, interleaved repetitions.
 #   bench/jar.sh                                     examples/spring-boot-tomcat, 3 repetitions of 10 s
-#   JAR=examples/spring-boot-jetty/target/spring-boot-jetty.jar REPS=1 bench/jar.sh
+#   JAR=examples/quarkus/target/quarkus-app/quarkus-run.jar REPS=1 bench/jar.sh
 # Servers:
-#   alone   java -XX:+UseSerialGC -jar JAR --server.port=PORT (one JVM)
+#   alone   java -XX:+UseSerialGC -jar JAR, on PORT as its framework is told (one JVM; start_jar_alone)
 #   herd    herd serve --jar JAR --handlers 2 (two JVMs on one socket)
 # Load goes to 127.0.0.1 only and is bounded in time.
 set -euo pipefail
@@ -25,8 +25,7 @@ start() {
   local port=$2 admin
   case $1 in
     alone)
-      setsid "$java" -XX:+UseSerialGC -jar "$JAR" --server.port="$port" </dev/null >"$work/alone.log" 2>&1 &
-      SERVER_PID=$! ;;
+      start_jar_alone "$JAR" "$port" "$work/alone.log" ;;
     herd)
       admin=$(free_port)
       setsid "$root/herd" serve --jar "$JAR" --handlers 2 --bind "127.0.0.1:$port" --admin "127.0.0.1:$admin" \

@@ -6,7 +6,8 @@
 # then the paused load over 50 keep-alive connections, where the paused process's own connections
 # must wait (the share of requests that did is reported).
 #   bench/pause.sh                        herd, herd4, herd-excl, herd-rp, nginx, netty; 1000 req/s, 10 s, 3 rounds
-#   SERVERS="boot herd-boot" bench/pause.sh   a Spring Boot jar alone, and under herd --jar
+#   SERVERS="boot herd-boot" bench/pause.sh   an existing server's jar alone, and under herd --jar
+#   JAR=examples/micronaut/target/micronaut.jar SERVERS="boot herd-boot" bench/pause.sh
 #   RATE=500 DURATION=5 ROUNDS=1 SERVERS="herd nginx" bench/pause.sh
 # Servers:
 #   herd        herd serve --handlers 2 (defaults); one handler is paused
@@ -15,7 +16,7 @@
 #   herd-rp     herd serve --handlers 2 --accept reuseport (a socket per handler: the kernel picks the handler)
 #   nginx       nginx, 2 workers, return 200 "Hello, World!"; one worker is paused
 #   netty       one JVM with 2 epoll loops (SingleNetty): the whole server is paused
-#   boot        examples/spring-boot-tomcat alone (java -jar, one JVM): the whole server is paused
+#   boot        JAR (examples/spring-boot-tomcat's by default) alone (java -jar, one JVM): the whole server is paused
 #   herd-boot   the same jar under herd serve --jar --handlers 3; one handler is paused
 # Load goes to 127.0.0.1 only and is bounded in time.
 set -euo pipefail
@@ -25,7 +26,7 @@ RATE=${RATE:-1000}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-3}
 SERVERS=${SERVERS:-herd herd4 herd-excl herd-rp nginx netty}
 
 bench_setup pause
-boot_jar="$root/examples/spring-boot-tomcat/target/spring-boot-tomcat.jar"
+boot_jar=${JAR:-$root/examples/spring-boot-tomcat/target/spring-boot-tomcat.jar}
 
 # start SERVER PORT ADMIN: starts it in a session of its own (SERVER_PID), waits until it serves,
 # and sets VICTIM to the pid to pause.
@@ -60,8 +61,7 @@ start() {
       await_serving "$port"
       VICTIM=$SERVER_PID ;;
     boot)
-      setsid "$java" -XX:+UseSerialGC -jar "$boot_jar" --server.port="$port" </dev/null >"$work/boot.log" 2>&1 &
-      SERVER_PID=$!
+      start_jar_alone "$boot_jar" "$port" "$work/boot.log"
       await_serving "$port"
       VICTIM=$SERVER_PID ;;
     *) echo "unknown server $1" >&2; return 2 ;;

@@ -84,5 +84,29 @@ bench_cleanup() {
   rm -rf "$work"
 }
 
+# start_jar_alone JAR PORT LOG: starts an existing server's executable jar alone (one JVM, the serial
+# collector, as herd's --jar handlers run) in a session of its own, on PORT as its framework is told
+# a port, and sets SERVER_PID. The framework is read from the jar's path (FRAMEWORK overrides):
+# spring-boot, micronaut, quarkus, helidon, or anything else (PORT in the environment).
+start_jar_alone() {
+  local jar=$1 port=$2 log=$3 framework=${FRAMEWORK:-}
+  if [ -z "$framework" ]; then
+    case $jar in
+      *spring-boot*) framework=spring-boot ;; *micronaut*) framework=micronaut ;;
+      *quarkus*) framework=quarkus ;; *helidon*) framework=helidon ;; *) framework=other ;;
+    esac
+  fi
+  local args=(-XX:+UseSerialGC)
+  case $framework in
+    spring-boot) args+=(-jar "$jar" --server.port="$port") ;;
+    micronaut) args+=(-Dmicronaut.server.port="$port" -jar "$jar") ;;
+    quarkus) args+=(-Dquarkus.http.port="$port" -jar "$jar") ;;
+    helidon) args+=(-Dserver.port="$port" -jar "$jar") ;;
+    *) args+=(-jar "$jar") ;;
+  esac
+  PORT=$port setsid "$java" "${args[@]}" </dev/null >"$log" 2>&1 &
+  SERVER_PID=$!
+}
+
 # free_port: a TCP port on 127.0.0.1 that nothing listens on now.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -40,7 +40,10 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +88,45 @@ static struct { int epoll; int fd; } watches[WATCHES];
 static int watch_count;
 static pthread_mutex_t watches_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int stopped;
+
+/*
+ * Threads in a blocking accept on herd's socket (Tomcat's and Jetty's acceptors): when the handler
+ * stops, each is woken with WAKE_SIGNAL, whose handler does nothing and does not restart the call,
+ * so its accept returns EINTR; asked again, accept parks it until the server closes the socket
+ * (the JDK wakes it then with a signal of its own).
+ */
+#define ACCEPTORS 64
+static pthread_t acceptors[ACCEPTORS];
+static int acceptor_used[ACCEPTORS];
+static pthread_mutex_t acceptors_lock = PTHREAD_MUTEX_INITIALIZER;
+static int wake_signal;
+
+static void woken(int signal) {
+    (void) signal;
+}
+
+static int enter_accept(void) {
+    pthread_mutex_lock(&acceptors_lock);
+    int slot = -1;
+    for (int i = 0; i < ACCEPTORS && slot < 0; i++) {
+        if (!acceptor_used[i]) {
+            acceptor_used[i] = 1;
+            acceptors[i] = pthread_self();
+            slot = i;
+        }
+    }
+    pthread_mutex_unlock(&acceptors_lock);
+    return slot;
+}
+
+static void leave_accept(int slot) {
+    if (slot >= 0) {
+        pthread_mutex_lock(&acceptors_lock);
+        acceptor_used[slot] = 0;
+        pthread_mutex_unlock(&acceptors_lock);
+    }
+}
+
 static int keep_fd = -1;
 static dev_t shared_dev;
 static ino_t shared_ino;
@@ -175,6 +217,13 @@ __attribute__((constructor)) static void load(void) {
     real_dup2 = next("dup2");
     real_dup3 = next("dup3");
     real_epoll_ctl = next("epoll_ctl");
+
+    // A real-time signal of the library's own; the JDK and HotSpot use others.
+    struct sigaction wake = {.sa_handler = woken};
+    sigemptyset(&wake.sa_mask);
+    if (sigaction(SIGRTMAX - 4, &wake, NULL) == 0) {
+        wake_signal = SIGRTMAX - 4;
+    }
 
     const char *fd_text = getenv("HERD_SOCKET_FD");
     const char *adopt_text = getenv("HERD_SOCKET_ADOPT");
@@ -273,7 +322,10 @@ static int accepted(int fd, int result) {
     return result;
 }
 
-/* After the stop, a non-blocking accept on herd's socket finds nothing; a blocking one goes on. */
+/*
+ * After the stop, an accept on herd's socket takes nothing: a non-blocking one finds the queue
+ * empty, a blocking one waits for a signal (the server closing the socket) and says EINTR.
+ */
 static int refuse_after_stop(int fd) {
     if (!atomic_load_explicit(&stopped, memory_order_relaxed)) {
         return 0;
@@ -283,29 +335,42 @@ static int refuse_after_stop(int fd) {
         errno = EAGAIN;
         return 1;
     }
-    return 0;
+    poll(NULL, 0, -1);
+    errno = EINTR;
+    return 1;
+}
+
+static int blocking(int fd) {
+    int status = fcntl(fd, F_GETFL);
+    return status >= 0 && !(status & O_NONBLOCK);
+}
+
+/* accept or accept4 (flags >= 0) on herd's socket: counted, and after the stop refused. */
+static int accept_shared(int fd, struct sockaddr *address, socklen_t *length, int flags) {
+    // Registered before the stop is checked: a stop that comes after the check finds this thread.
+    int slot = blocking(fd) ? enter_accept() : -1;
+    int result;
+    if (refuse_after_stop(fd)) {
+        result = -1;
+    } else {
+        accepting();
+        result = flags < 0 ? real_accept(fd, address, length) : real_accept4(fd, address, length, flags);
+        int error = errno;
+        accepted(fd, result);
+        errno = error;
+    }
+    int error = errno;
+    leave_accept(slot);
+    errno = error;
+    return result;
 }
 
 EXPORT int accept(int fd, struct sockaddr *address, socklen_t *length) {
-    if (!is_tracked(fd)) {
-        return real_accept(fd, address, length);
-    }
-    if (refuse_after_stop(fd)) {
-        return -1;
-    }
-    accepting();
-    return accepted(fd, real_accept(fd, address, length));
+    return is_tracked(fd) ? accept_shared(fd, address, length, -1) : real_accept(fd, address, length);
 }
 
 EXPORT int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags) {
-    if (!is_tracked(fd)) {
-        return real_accept4(fd, address, length, flags);
-    }
-    if (refuse_after_stop(fd)) {
-        return -1;
-    }
-    accepting();
-    return accepted(fd, real_accept4(fd, address, length, flags));
+    return is_tracked(fd) ? accept_shared(fd, address, length, flags) : real_accept4(fd, address, length, flags);
 }
 
 EXPORT int epoll_ctl(int epoll, int op, int fd, struct epoll_event *event) {
@@ -338,7 +403,10 @@ EXPORT int epoll_ctl(int epoll, int op, int fd, struct epoll_event *event) {
     return status;
 }
 
-/* The handler stops: the server accepts nothing more on herd's socket, from now on. */
+/*
+ * The handler stops: the server accepts nothing more on herd's socket, from now on. Returns once
+ * no thread is inside a blocking accept there, or after about a second.
+ */
 EXPORT void herd_socket_stop(void) {
     pthread_mutex_lock(&watches_lock);
     atomic_store(&stopped, 1);
@@ -347,6 +415,23 @@ EXPORT void herd_socket_stop(void) {
     }
     watch_count = 0;
     pthread_mutex_unlock(&watches_lock);
+    // A signal may reach a thread just before it enters accept, and be lost: repeat until none is left.
+    for (int round = 0; round < 100 && wake_signal > 0; round++) {
+        int left = 0;
+        pthread_mutex_lock(&acceptors_lock);
+        for (int i = 0; i < ACCEPTORS; i++) {
+            if (acceptor_used[i]) {
+                pthread_kill(acceptors[i], wake_signal);
+                left++;
+            }
+        }
+        pthread_mutex_unlock(&acceptors_lock);
+        if (left == 0) {
+            break;
+        }
+        struct timespec pause = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
 }
 
 EXPORT int shutdown(int fd, int how) {

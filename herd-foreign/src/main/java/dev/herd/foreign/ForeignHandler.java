@@ -34,10 +34,15 @@ import java.util.concurrent.locks.LockSupport;
 public final class ForeignHandler {
     private static final System.Logger LOG = System.getLogger(ForeignHandler.class.getName());
     private static final AtomicReference<ForeignHandler> CURRENT = new AtomicReference<>();
-    /** Who says the handler is ready: {@value #READY_BY_APPLICATION}, or the socket by default. */
+    /**
+     * Who says the handler is ready: {@value #READY_BY_APPLICATION} (a framework integration, which
+     * also gives the stop its grace), or the socket by default.
+     */
     static final String READY_PROPERTY = "herd.ready";
     static final String READY_BY_APPLICATION = "application";
     private static final long STARTING_POLL_NANOS = 20_000_000;
+    /** As herd's own handlers and herd-spring-boot give a connection accepted just before the stop. */
+    private static final long STOP_GRACE_NANOS = 1_000_000_000;
 
     private final Scoreboard.SlotWriter slot;
     private final int generation;
@@ -135,13 +140,22 @@ public final class ForeignHandler {
             }
         });
         Runnable drain = () -> {
-            library.ifPresent(SocketLibrary::stop);
-            if (!draining.getAndSet(true)) {
-                slot.state(SlotState.DRAINING);
-                LOG.log(System.Logger.Level.INFO, "stop requested: the server accepts no more and drains");
+            if (draining.getAndSet(true)) {
+                return;
             }
+            library.ifPresent(SocketLibrary::stop);
+            slot.state(SlotState.DRAINING);
+            LOG.log(System.Logger.Level.INFO, "stop requested: the server accepts no more and drains");
         };
-        Signals.before(Signal.TERM, drain);
+        Signals.before(Signal.TERM, () -> {
+            drain.run();
+            if (readyBySocket) {
+                // A connection accepted just before the stop has a moment to send its request while
+                // the server still serves in full: a graceful shutdown might refuse it (Jetty's
+                // answers 503) or close it as idle. A framework integration gives its own grace.
+                LockSupport.parkNanos(STOP_GRACE_NANOS);
+            }
+        });
         // Should the server install its own SIGTERM handler over herd's, the JVM's shutdown still runs this.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("herd-drain").unstarted(drain));
     }

@@ -43,9 +43,9 @@ class ExistingServersIT {
     /**
      * @param greeting the start of {@code GET /?name=herd}'s answer
      * @param started  a line the application writes once it serves
-     * @param stopped  a line it writes last, as it stops: it must reach herd's log
+     * @param stopped  a line it writes last, as it stops: it must reach herd's log (both patterns)
      */
-    record Example(String name, String jar, String greeting, String started, String stopped) {
+    record Example(String name, String jar, String greeting, String started, String stopped, String... allowed) {
         @Override
         public String toString() {
             return name;
@@ -57,7 +57,19 @@ class ExistingServersIT {
                 new Example("spring-boot-tomcat", example("spring-boot-tomcat"), "Hello, herd, from Spring Boot",
                         "Started \\w*Application in", "Graceful shutdown complete"),
                 new Example("spring-boot-jetty", example("spring-boot-jetty"), "Hello, herd, from Spring Boot",
-                        "Started \\w*Application in", "Graceful shutdown complete"));
+                        "Started \\w*Application in", "Graceful shutdown complete"),
+                new Example("micronaut", example("micronaut"), "Hello, herd, from Micronaut",
+                        "Startup completed in \\d+ms", "Application - stopped"),
+                // As its threads end at the stop, Quarkus's thread pool (jboss-threads) reports that Java
+                // 24+ closes the JDK internals it resets thread locals with: it asks for --add-opens,
+                // which herd never adds. The application's own lines, and no request of its fails.
+                new Example("quarkus", "../examples/quarkus/target/quarkus-app/quarkus-run.jar",
+                        "Hello, herd, from Quarkus", "started in [\\d.]+s", "Greeting\\] \\(.*\\) stopped",
+                        "^Exception in thread \"(executor-thread|vert\\.x-internal-blocking)-\\d+\" "),
+                new Example("helidon-se", example("helidon-se"), "Hello, herd, from Helidon",
+                        "Started all channels in", "Shutdown finished"),
+                new Example("javalin", example("javalin"), "Hello, herd, from Javalin", "Javalin started in",
+                        "Application - stopped"));
     }
 
     @ParameterizedTest
@@ -85,7 +97,7 @@ class ExistingServersIT {
 
             byte[] body = new byte[1024 * 1024];
             new java.util.Random(7).nextBytes(body);
-            HttpProbe.Reply echo = HttpProbe.exchange(herd.address(), post("/echo", body), Duration.ofSeconds(30));
+            HttpProbe.Reply echo = HttpProbe.exchangeOne(herd.address(), post("/echo", body), Duration.ofSeconds(30));
             assertThat(echo.status()).isEqualTo(200);
             assertThat(echo.body()).as("the 1 MiB body, back whole")
                     .isEqualTo(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -129,8 +141,10 @@ class ExistingServersIT {
 
             // The servers' own lines, to their very last: the JDK detaches fds 1 and 2 when a server
             // closes the inherited channel, and libherd-socket kept them.
-            assertThat(herd.output()).containsPattern(example.started()).contains(example.stopped());
-            assertThat(herd.unexpectedProblems("was killed by SIGKILL unexpectedly")).isEmpty();
+            assertThat(herd.output()).containsPattern(example.started()).containsPattern(example.stopped());
+            List<String> allowed = new java.util.ArrayList<>(List.of(example.allowed()));
+            allowed.add("was killed by SIGKILL unexpectedly");
+            assertThat(herd.unexpectedProblems(allowed.toArray(String[]::new))).isEmpty();
         }
     }
 

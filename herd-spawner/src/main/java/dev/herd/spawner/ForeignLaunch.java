@@ -66,8 +66,9 @@ record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars, Path library)
                 properties.add("-Dspring.lifecycle.timeout-per-shutdown-phase=" + graceful + "ms");
             }
             case MICRONAUT -> {
-                // A listener on descriptor 0, herd's socket, which it does not bind; being named, it
-                // replaces the default listener on 8080.
+                // A listener on descriptor 0, herd's socket, which it does not bind (with the JDK's
+                // transport, Micronaut takes it as the inherited channel); configured listeners
+                // replace the default one on 8080. Micronaut drains only when told to.
                 properties.add("-Dmicronaut.server.netty.listeners.herd.fd=0");
                 properties.add("-Dmicronaut.server.netty.listeners.herd.bind=false");
                 properties.add("-Dmicronaut.lifecycle.graceful-shutdown.enabled=true");
@@ -75,11 +76,16 @@ record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars, Path library)
             }
             case QUARKUS -> {
                 properties.add("-Dquarkus.http.port=" + port);
+                // Without a timeout Quarkus stops at once, cutting the requests in flight.
                 properties.add("-Dquarkus.shutdown.timeout=" + graceful + "ms");
             }
-            case HELIDON -> properties.add("-Dserver.port=" + port);
+            case HELIDON -> {
+                properties.add("-Dserver.port=" + port);
+                // Helidon's own grace is half a second.
+                properties.add("-Dserver.shutdown-grace-period=" + config.get(Settings.GRACEFUL_TIMEOUT));
+            }
             case JAVALIN, OTHER -> {
-                // PORT, in the environment.
+                // The port is in PORT (the environment); how such a server drains is the application's.
             }
         }
         return properties;

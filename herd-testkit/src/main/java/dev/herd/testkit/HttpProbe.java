@@ -47,7 +47,26 @@ public final class HttpProbe {
     }
 
     public static Reply get(SocketAddress address, String target, Duration timeout) throws IOException {
-        return exchange(address, "GET " + target + " HTTP/1.1\r\nHost: herd\r\nConnection: close\r\n\r\n", timeout);
+        return exchangeOne(address, "GET " + target + " HTTP/1.1\r\nHost: herd\r\nConnection: close\r\n\r\n", timeout);
+    }
+
+    /**
+     * Sends {@code request} and reads one response, to the end of its {@code Content-Length} (or of
+     * the stream without one), as an HTTP client does: a server may leave the connection open after
+     * answering a request that asked to close it (Helidon 4 does). {@link #exchange} reads to the end.
+     */
+    public static Reply exchangeOne(SocketAddress address, String request, Duration timeout) throws IOException {
+        if (address instanceof UnixDomainSocketAddress) {
+            return exchange(address, request, timeout);
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(address, (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return read(new java.io.BufferedInputStream(socket.getInputStream()))
+                    .orElseThrow(() -> new java.io.EOFException("the server closed the connection without an answer"));
+        }
     }
 
     public static Reply exchange(SocketAddress address, String request, Duration timeout) throws IOException {

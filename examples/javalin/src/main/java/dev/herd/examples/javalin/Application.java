@@ -2,6 +2,7 @@ package dev.herd.examples.javalin;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,12 @@ public final class Application {
             // Javalin's own limit, 1 000 000 bytes, is less than the 1 MiB bodies /echo is tested with.
             config.http.maxRequestSize = 2L * 1024 * 1024;
             config.events.serverStopped(() -> LOG.info("stopped"));
+            // A graceful stop, as Jetty does it: requests in flight finish (within 30 s) before the
+            // server closes their connections; Jetty's own stop timeout, 0, would cut them.
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(30_000);
+                server.insertHandler(new GracefulHandler());
+            });
             config.routes.get("/", Application::hello);
             config.routes.get("/whoami", Application::whoami);
             config.routes.post("/echo", Application::echo);
