@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How long an existing server's jar takes to serve, and the memory of its JVM: alone (java -jar,
-# from the launch to the first 200 on GET /, polled every 20 ms) and as a handler of herd serve --jar
-# --handlers 1 (from its spawn to ready, as herd's log says); private (dirty) memory and PSS of the
+# from the launch to the first 200 on GET /, polled every 20 ms), as a handler of herd serve --jar
+# --handlers 1 --jar-aot off (from its spawn to ready, as herd's log says), and the same with the
+# application's AOT cache (trained first with herd train); private (dirty) memory and PSS of the
 # JVM from /proc/PID/smaps_rollup a second after it serves. Interleaved repetitions, medians.
 #   bench/jar-start.sh                          the six examples of existing servers, 3 repetitions
 #   JARS=examples/quarkus/target/quarkus-app/quarkus-run.jar REPS=5 bench/jar-start.sh
@@ -41,12 +42,12 @@ alone() {
   stop_tree "$SERVER_PID"; SERVER_PID=''
 }
 
-# under_herd JAR: "READY_MS PRIVATE_KIB PSS_KIB" of its one handler
+# under_herd JAR AOT: "READY_MS PRIVATE_KIB PSS_KIB" of its one handler, with --jar-aot AOT
 under_herd() {
   local port admin ready pid
   port=$(free_port); admin=$(free_port)
-  setsid "$root/herd" serve --jar "$root/$1" --handlers 1 --bind "127.0.0.1:$port" --admin "127.0.0.1:$admin" \
-    </dev/null >"$work/herd.log" 2>&1 &
+  setsid "$root/herd" serve --jar "$root/$1" --jar-aot "$2" --handlers 1 --bind "127.0.0.1:$port" \
+    --admin "127.0.0.1:$admin" </dev/null >"$work/herd.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 3000); do
     ready=$(sed -n 's/.*handler 0 (pid \([0-9]*\), generation 1) ready \([0-9]*\) ms after spawn.*/\1 \2/p' "$work/herd.log")
@@ -61,23 +62,29 @@ under_herd() {
 
 echo "start to serving and memory, alone and under herd --jar --handlers 1; $REPS repetitions, interleaved;" \
   "$(nproc) CPUs shared"
+for jar in $JARS; do
+  "$root/herd" train --jar "$root/$jar" --jar-aot "$work/aot" | tail -n 1 >&2
+done
 for rep in $(seq 1 "$REPS"); do
   for jar in $JARS; do
     echo "$jar alone $(alone "$jar")" | tee -a "$work/rows" >&2
-    echo "$jar herd $(under_herd "$jar")" | tee -a "$work/rows" >&2
+    echo "$jar herd $(under_herd "$jar" off)" | tee -a "$work/rows" >&2
+    echo "$jar aot $(under_herd "$jar" "$work/aot")" | tee -a "$work/rows" >&2
   done
 done
 
 echo
-echo "| jar | alone: start ms | under herd: ready ms | private MiB alone / herd | PSS MiB alone / herd |"
-echo "|---|---|---|---|---|"
+echo "| jar | alone: start ms | under herd: ready ms | with its AOT cache | private MiB alone / herd / AOT | PSS MiB alone / herd / AOT |"
+echo "|---|---|---|---|---|---|"
 for jar in $JARS; do
   awk -v jar="$jar" '
     function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     $1 == jar && $2 == "alone" { na++; sa[na] = $3; pa[na] = $4; qa[na] = $5 }
     $1 == jar && $2 == "herd" { nh++; sh[nh] = $3; ph[nh] = $4; qh[nh] = $5 }
+    $1 == jar && $2 == "aot" { nc++; sc[nc] = $3; pc[nc] = $4; qc[nc] = $5 }
     END { name = jar; sub(/.*\//, "", name)
-      printf "| %s | %d | %d | %.0f / %.0f | %.0f / %.0f |\n", name, median(sa, na), median(sh, nh),
-        median(pa, na) / 1024, median(ph, nh) / 1024, median(qa, na) / 1024, median(qh, nh) / 1024 }' "$work/rows"
+      printf "| %s | %d | %d | %d | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f |\n", name, median(sa, na), median(sh, nh),
+        median(sc, nc), median(pa, na) / 1024, median(ph, nh) / 1024, median(pc, nc) / 1024,
+        median(qa, na) / 1024, median(qh, nh) / 1024, median(qc, nc) / 1024 }' "$work/rows"
 done

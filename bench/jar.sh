@@ -28,7 +28,8 @@ start() {
       start_jar_alone "$JAR" "$port" "$work/alone.log" ;;
     herd)
       admin=$(free_port)
-      setsid "$root/herd" serve --jar "$JAR" --handlers 2 --bind "127.0.0.1:$port" --admin "127.0.0.1:$admin" \
+      # Without the application's AOT cache: its training would run beside the measurement.
+      setsid "$root/herd" serve --jar "$JAR" --jar-aot off --handlers 2 --bind "127.0.0.1:$port" --admin "127.0.0.1:$admin" \
         </dev/null >"$work/herd.log" 2>&1 &
       SERVER_PID=$! ;;
     *) echo "unknown server $1" >&2; return 2 ;;

@@ -38,7 +38,7 @@ start() {
       [ "$1" != herd4 ] || handlers=4
       [ "$1" != herd-excl ] || extra=(--accept exclusive)
       [ "$1" != herd-rp ] || extra=(--accept reuseport)
-      [ "$1" != herd-boot ] || { handlers=3; extra=(--jar "$boot_jar"); }
+      [ "$1" != herd-boot ] || { handlers=3; extra=(--jar "$boot_jar" --jar-aot off); }
       setsid "$root/herd" serve --bind "127.0.0.1:$port" --admin "127.0.0.1:$admin" --handlers $handlers "${extra[@]}" \
         </dev/null >"$work/$1.log" 2>&1 & SERVER_PID=$!
       await_serving "$port"

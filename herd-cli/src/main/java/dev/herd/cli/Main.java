@@ -24,6 +24,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand("serve", new ServeCommand(environment).commandLine());
         cli.addSubcommand("config", new ConfigCommand(environment).commandLine());
+        cli.addSubcommand("train", new TrainCommand(environment).commandLine());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
     }

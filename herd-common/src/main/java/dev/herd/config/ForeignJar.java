@@ -17,8 +17,11 @@ import java.util.jar.Manifest;
  * @param path      the jar
  * @param mainClass its {@code Main-Class}
  * @param server    the kind of server in it, which decides how the socket reaches it
+ * @param extracted for Spring Boot: the jar of an extracted application ({@code java -Djarmode=tools
+ *                  -jar app.jar extract}), whose {@code Main-Class} is the application's own and whose
+ *                  libraries are in {@code Class-Path}, rather than an executable fat jar
  */
-public record ForeignJar(Path path, String mainClass, Server server) {
+public record ForeignJar(Path path, String mainClass, Server server, boolean extracted) {
 
     /** How the shared socket reaches a server. */
     public enum Handoff {
@@ -83,6 +86,7 @@ public record ForeignJar(Path path, String mainClass, Server server) {
             new Marker(Server.JAVALIN, "io/javalin/Javalin.class", "javalin-"));
 
     private static final String QUARKUS_MAIN = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
+    private static final String SPRING_BOOT_LOADER = "org.springframework.boot.loader.";
 
     /**
      * Reads {@code path}'s manifest and, unless {@code server} is given, what the jar holds.
@@ -104,10 +108,8 @@ public record ForeignJar(Path path, String mainClass, Server server) {
             Server found = server.orElseGet(() -> recognize(jar, main).orElseThrow(() -> new IllegalArgumentException(
                     "herd does not know the server in '" + path + "' (Main-Class " + mainClass.strip()
                             + "): if it binds a TCP port itself, --jar-server other hands it herd's socket")));
-            if (found == Server.SPRING_BOOT) {
-                checkSpringBoot(path, main);
-            }
-            return new ForeignJar(path, mainClass.strip(), found);
+            boolean extracted = found == Server.SPRING_BOOT && checkSpringBoot(path, main);
+            return new ForeignJar(path, mainClass.strip(), found, extracted);
         } catch (IOException e) {
             throw new IllegalArgumentException("'" + path + "' is not a jar (" + e.getMessage() + ")");
         }
@@ -126,9 +128,13 @@ public record ForeignJar(Path path, String mainClass, Server server) {
         return MARKERS.stream().filter(marker -> marker.in(jar, entries)).map(Marker::server).findFirst();
     }
 
-    private static void checkSpringBoot(Path path, Attributes main) {
+    /** @return whether it is an extracted application's jar */
+    private static boolean checkSpringBoot(Path path, Attributes main) {
         String version = main.getValue("Spring-Boot-Version");
-        if (version == null || main.getValue("Start-Class") == null) {
+        // An extracted application's jar runs its own Main-Class; an executable jar, Spring Boot's launcher.
+        boolean extracted = version != null && main.getValue("Start-Class") == null
+                && !main.getValue(Attributes.Name.MAIN_CLASS).strip().startsWith(SPRING_BOOT_LOADER);
+        if (version == null || (main.getValue("Start-Class") == null && !extracted)) {
             throw new IllegalArgumentException("'" + path + "' is not a Spring Boot executable jar (no Spring-Boot-Version"
                     + " and Start-Class in its manifest)");
         }
@@ -137,6 +143,7 @@ public record ForeignJar(Path path, String mainClass, Server server) {
             throw new IllegalArgumentException("herd cannot hand its socket to the server in '" + path
                     + "' (Spring Boot " + version.strip() + "): --jar runs Spring Boot 4 jars (Tomcat or Jetty)");
         }
+        return extracted;
     }
 
     /**

@@ -245,6 +245,12 @@ public final class Settings {
                     + "socket instead of binding one. Application arguments follow '--'.",
             text -> Path.of(text.strip())).in(Section.APPLICATION);
 
+    public static final Setting<String> JAR_AOT = Setting.text("jar-aot", "auto|DIR|off", "auto",
+            "With --jar: where the application's AOT cache is kept, trained by herd on first use (in the background, "
+                    + "while handlers start without it) or by herd train, and used by every handler started once it is "
+                    + "there; one per jar content, JVM options and Java. auto: $XDG_CACHE_HOME/herd/jar-aot, else "
+                    + "~/.cache/herd/jar-aot. off: none.").in(Section.APPLICATION);
+
     public static final Setting<Optional<ForeignJar.Server>> JAR_SERVER = Setting.optional("jar-server",
             String.join("|", java.util.Arrays.stream(ForeignJar.Server.values()).map(Values::choiceName).toList()),
             "With --jar: the server in the jar, which decides how it gets herd's socket; read from the jar when not "
@@ -276,7 +282,7 @@ public final class Settings {
             MAX_BOOT_FAILURES, WARMUP, WARMUP_TIME, HANDLER_JVM_OPTS,
             MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADERS, ACCESS_LOG, ACCESS_LOG_FORMAT, HEADER_TIMEOUT, BODY_TIMEOUT, KEEPALIVE_TIMEOUT,
             KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
-            APP, CLASSPATH, MAIN, JAR, JAR_SERVER, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
+            APP, CLASSPATH, MAIN, JAR, JAR_SERVER, JAR_AOT, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
 
     /** The pool-size policies of {@code --scaling}. */
     public enum Scaling {

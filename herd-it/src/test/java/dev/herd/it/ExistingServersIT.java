@@ -76,14 +76,10 @@ class ExistingServersIT {
     @MethodSource("examples")
     void servesFromSeveralJvmsReplacesAKilledOneScalesReloadsUnderLoadAndDrainsOnStop(Example example)
             throws Exception {
-        try (HerdProcess herd = HerdProcess.serve(example.name(), "--jar", example.jar(), "--handlers", "2")) {
-            herd.awaitHandlers("2 handlers ready", WAIT, s -> HerdProcess.readyPids(s).size() == 2);
-            List<Long> pids = HerdProcess.readyPids(herd.status());
-            Set<Long> answered = new HashSet<>();
-            Await.until("both handlers answering", WAIT, () -> {
-                answered.add(whoami(herd));
-                return answered.containsAll(pids);
-            });
+        // The application's AOT cache has a test of its own below.
+        try (HerdProcess herd = HerdProcess.serve(example.name(), "--jar", example.jar(), "--handlers", "2",
+                "--jar-aot", "off")) {
+            List<Long> pids = awaitAllAnswering(herd, 2);
             assertThat(herd.get("/?name=herd").body()).startsWith(example.greeting());
             // What herd cannot know of an application's JVM is said so: null, not 0; its accepts
             // on herd's socket libherd-socket counts.
@@ -149,17 +145,69 @@ class ExistingServersIT {
     }
 
     @Test
+    void theApplicationsAotCacheIsTrainedOnFirstUseAndHandlersStartedAfterUseIt(@TempDir Path caches) throws Exception {
+        try (HerdProcess herd = HerdProcess.serve("micronaut-aot", "--jar", example("micronaut"), "--handlers", "1",
+                "--jar-aot", caches.toString())) {
+            herd.awaitHandlers("1 handler ready", WAIT, s -> HerdProcess.readyPids(s).size() == 1);
+            long first = HerdProcess.readyPids(herd.status()).getFirst();
+            assertThat(commandLine(first)).as("the first handler, before any cache").doesNotContain("-XX:AOTCache=");
+            herd.awaitLine("handlers started from now on use it", WAIT);
+
+            assertThat(herd.cli("scale", "2").status()).isZero();
+            herd.awaitHandlers("2 handlers ready", WAIT, s -> HerdProcess.readyPids(s).size() == 2);
+            long second = HerdProcess.readyPids(herd.status()).stream().filter(pid -> pid != first).findFirst().orElseThrow();
+            assertThat(commandLine(second)).contains("-XX:AOTCache=" + caches.toAbsolutePath());
+            Set<Long> answered = new HashSet<>();
+            Await.until("the new handler answering", WAIT, () -> {
+                answered.add(whoami(herd));
+                return answered.contains(second);
+            });
+            assertThat(herd.unexpectedProblems()).isEmpty();
+        }
+    }
+
+    @Test
+    void herdTrainExtractsASpringBootJarAndItsHandlersRunTheExtractedApplicationFromTheCache(@TempDir Path caches)
+            throws Exception {
+        HerdProcess.CliResult train = HerdProcess.command(java.util.Map.of(), "train", "--jar", example("spring-boot-jetty"),
+                "--jar-aot", caches.toString());
+        assertThat(train.status()).as(train.err()).isZero();
+        assertThat(train.out()).containsPattern("AOT cache of spring-boot-jetty.jar: .*app.aot \\(\\d+ MiB, trained in");
+
+        try (HerdProcess herd = HerdProcess.serve("spring-boot-aot", "--jar", example("spring-boot-jetty"), "--handlers",
+                "1", "--jar-aot", caches.toString())) {
+            herd.awaitHandlers("1 handler ready", WAIT, s -> HerdProcess.readyPids(s).size() == 1);
+            String line = commandLine(HerdProcess.readyPids(herd.status()).getFirst());
+            assertThat(line).contains("-XX:AOTCache=", "/extracted/spring-boot-jetty.jar").doesNotContain("loader.path");
+            assertThat(herd.get("/?name=herd").body()).startsWith("Hello, herd, from Spring Boot");
+            // The JVM says so, and starts without it, when a cache does not fit the class path or options.
+            assertThat(herd.output()).doesNotContain("error has occurred while processing the AOT cache")
+                    .doesNotContain("[error][aot]");
+        }
+    }
+
+    /** Waits until {@code handlers} are ready and each has answered {@code /whoami}; their pids. */
+    private static List<Long> awaitAllAnswering(HerdProcess herd, int handlers) {
+        herd.awaitHandlers(handlers + " handlers ready", WAIT, s -> HerdProcess.readyPids(s).size() == handlers);
+        List<Long> pids = HerdProcess.readyPids(herd.status());
+        Set<Long> answered = new HashSet<>();
+        Await.until("every handler answering", WAIT, () -> {
+            answered.add(whoami(herd));
+            return answered.containsAll(pids);
+        });
+        return pids;
+    }
+
+    private static String commandLine(long pid) throws IOException {
+        return Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+    }
+
+    @Test
     void anyServerThatBindsHerdsPortServesOnHerdsSocketWhenNamedOther(@TempDir Path dir) throws Exception {
         Path jar = jar(dir.resolve("binding.jar"), "dev.herd.testapps.BindingServer");
         try (HerdProcess herd = HerdProcess.serve("binding-server", "--jar", jar.toString(), "--jar-server", "other",
-                "--handlers", "2")) {
-            herd.awaitHandlers("2 handlers ready", WAIT, s -> HerdProcess.readyPids(s).size() == 2);
-            List<Long> pids = HerdProcess.readyPids(herd.status());
-            Set<Long> answered = new HashSet<>();
-            Await.until("both handlers answering", WAIT, () -> {
-                answered.add(whoami(herd));
-                return answered.containsAll(pids);
-            });
+                "--handlers", "2", "--jar-aot", "off")) {
+            awaitAllAnswering(herd, 2);
             assertThat(herd.output()).contains("binding server: listening on");
             herd.signalSpawner(Signal.TERM);
             assertThat(herd.awaitExit(WAIT)).isEqualTo(ExitCode.OK.status());
@@ -175,7 +223,7 @@ class ExistingServersIT {
             otherPort = free.getLocalPort();
         }
         try (HerdProcess herd = HerdProcess.serve("other-port", "--jar", jar.toString(), "--jar-server", "other",
-                "--handlers", "1", "--max-boot-failures", "2", "--", Integer.toString(otherPort))) {
+                "--handlers", "1", "--max-boot-failures", "2", "--jar-aot", "off", "--", Integer.toString(otherPort))) {
             assertThat(herd.awaitExit(WAIT)).isEqualTo(ExitCode.BOOT_FAILURE.status());
             assertThat(herd.output()).containsPattern("herd: the server listens on port \\d+, not on herd's port");
         }

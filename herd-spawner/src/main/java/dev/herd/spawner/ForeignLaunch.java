@@ -25,15 +25,17 @@ import java.util.function.Supplier;
  * @param herdJars herd's jars it needs, found on the spawner's own class path: herd-foreign and
  *                 herd-common always, and the server's integration (herd-spring-boot)
  * @param library  where handlers load libherd-socket from
+ * @param aot      the application's AOT cache, unless {@code --jar-aot off}
  */
-record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars, Path library) {
+record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars, Path library, Optional<JarAotCache> aot) {
     /** The entry point in the application's JVM; named, not referenced: the spawner never loads it. */
     static final String MAIN_CLASS = "dev.herd.foreign.ForeignHandler";
 
     /**
      * @throws IllegalStateException when herd's class path lacks a jar the server needs
      */
-    static Optional<ForeignLaunch> of(Config config, String herdClassPath, Supplier<Path> library) {
+    static Optional<ForeignLaunch> of(Config config, String herdClassPath, Supplier<Path> library,
+                                      Map<String, String> environment) {
         return config.get(Settings.JAR).map(path -> {
             ForeignJar jar = ForeignJar.inspect(path, config.get(Settings.JAR_SERVER));
             List<String> modules = jar.server() == ForeignJar.Server.SPRING_BOOT
@@ -43,8 +45,26 @@ record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars, Path library)
             for (String module : modules) {
                 found.put(module, herdJar(herdClassPath, module));
             }
-            return new ForeignLaunch(jar, Map.copyOf(found), library.get());
+            Optional<JarAotCache> aot = JarAotCache.of(config, jar, HandlerCommand.jvmOptions(config),
+                    List.copyOf(found.values()), environment);
+            return new ForeignLaunch(jar, Map.copyOf(found), library.get(), aot);
         });
+    }
+
+    /**
+     * What a handler starting now runs: the jar and its AOT cache once the cache is there (for a
+     * Spring Boot fat jar, the application extracted beside the cache), else the jar as given.
+     */
+    Form form() {
+        return aot.flatMap(cache -> cache.readyJar().map(ready -> new Form(ready, Optional.of(cache.cacheFile()))))
+                .orElse(new Form(jar, Optional.empty()));
+    }
+
+    /**
+     * @param jar      the jar a handler runs
+     * @param aotCache the AOT cache it starts with, if any
+     */
+    record Form(ForeignJar jar, Optional<Path> aotCache) {
     }
 
     /**
@@ -52,15 +72,19 @@ record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars, Path library)
      *
      * @param port herd's TCP port, 0 when the socket has none
      */
-    List<String> properties(Config config, int port) {
+    List<String> properties(Config config, int port, Form form) {
         List<String> properties = new ArrayList<>();
+        form.aotCache().ifPresent(cache -> properties.add("-XX:AOTCache=" + cache));
         properties.add("-D" + SOCKET_LIBRARY_PROPERTY + "=" + library);
         long graceful = config.get(Settings.GRACEFUL_TIMEOUT).toMillis();
         switch (jar.server()) {
             case SPRING_BOOT -> {
                 // PropertiesLauncher adds loader.path to the application's own class path: there
-                // herd's auto-configuration hands the socket to Tomcat or Jetty, and says when it is ready.
-                properties.add("-Dloader.path=" + herdJars.get("herd-spring-boot"));
+                // herd's auto-configuration hands the socket to Tomcat or Jetty, and says when it is
+                // ready. An extracted application has it on the class path itself.
+                if (!form.jar().extracted()) {
+                    properties.add("-Dloader.path=" + herdJars.get("herd-spring-boot"));
+                }
                 properties.add("-Dherd.ready=application");
                 // Spring Boot drains on SIGTERM (server.shutdown=graceful since 3.4), for this long.
                 properties.add("-Dspring.lifecycle.timeout-per-shutdown-phase=" + graceful + "ms");
@@ -110,14 +134,19 @@ record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars, Path library)
         return environment;
     }
 
-    String classPath() {
-        return String.join(File.pathSeparator, jar.path().toAbsolutePath().toString(), herdJars.get("herd-foreign"),
-                herdJars.get("herd-common"));
+    String classPath(Form form) {
+        List<String> entries = new ArrayList<>(List.of(form.jar().path().toAbsolutePath().toString(),
+                herdJars.get("herd-foreign"), herdJars.get("herd-common")));
+        if (form.jar().extracted()) {
+            entries.add(herdJars.get("herd-spring-boot"));
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     /** The class the foreign entry point runs once the slot is claimed. */
-    String launcher() {
-        return jar.server() == ForeignJar.Server.SPRING_BOOT ? jar.propertiesLauncher() : jar.mainClass();
+    String launcher(Form form) {
+        return form.jar().server() == ForeignJar.Server.SPRING_BOOT && !form.jar().extracted()
+                ? form.jar().propertiesLauncher() : form.jar().mainClass();
     }
 
     /** The system property that tells herd-foreign where libherd-socket was loaded from. */

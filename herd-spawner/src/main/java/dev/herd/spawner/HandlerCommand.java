@@ -28,7 +28,8 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classPath = System.getProperty("java.class.path");
-        Optional<ForeignLaunch> foreign = ForeignLaunch.of(config, classPath, SocketLibraryFile::path);
+        Optional<ForeignLaunch> foreign = ForeignLaunch.of(config, classPath, SocketLibraryFile::path, System.getenv());
+        foreign.flatMap(ForeignLaunch::aot).ifPresent(cache -> cache.trainInBackground(java, classPath, config));
         // herd's AOT cache holds herd's handler: an existing server's JVM runs other classes.
         List<String> options = foreign.isPresent() ? jvmOptions(config)
                 : withAotCache(jvmOptions(config), System.getProperty(AotCache.PROPERTY));
@@ -69,9 +70,10 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         command.add(java);
         command.addAll(jvmOptions);
         command.addAll(JvmArgs.EVERY);
+        Optional<ForeignLaunch.Form> form = foreign.map(ForeignLaunch::form);
         if (foreign.isPresent()) {
-            command.addAll(foreign.get().properties(config, port));
-            command.addAll(List.of("-cp", foreign.get().classPath(), ForeignLaunch.MAIN_CLASS));
+            command.addAll(foreign.get().properties(config, port, form.get()));
+            command.addAll(List.of("-cp", foreign.get().classPath(form.get()), ForeignLaunch.MAIN_CLASS));
         } else {
             command.addAll(List.of("-cp", classPath, MAIN_CLASS));
         }
@@ -83,7 +85,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         command.add(HandlerSettings.STANDBY.name() + "=" + standby);
         command.add(HandlerSettings.SPAWNED.name() + "=" + spawnedNanos);
         if (foreign.isPresent()) {
-            command.add(Settings.MAIN.name() + "=" + foreign.get().launcher());
+            command.add(Settings.MAIN.name() + "=" + foreign.get().launcher(form.get()));
         } else {
             forwarded(command);
         }

@@ -105,13 +105,60 @@ class ForeignLaunchTest {
         Config config = Config.builder().set(Settings.JAR, jar("Main-Class: a.B", "Start-Class: c.D",
                 "Spring-Boot-Version: 4.0.0").toString()).build();
         assertThatIllegalStateException()
-                .isThrownBy(() -> ForeignLaunch.of(config, "/opt/herd/herd-cli-0.1.0.jar", () -> LIBRARY))
+                .isThrownBy(() -> ForeignLaunch.of(config, "/opt/herd/herd-cli-0.1.0.jar", () -> LIBRARY, Map.of()))
                 .withMessageContaining("herd's class path has no herd-foreign jar");
+    }
+
+    @Test
+    void onceTheApplicationsAotCacheIsThereHandlersStartWithItAndASpringBootJarFromItsExtractedApplication()
+            throws IOException {
+        Path app = jar("Main-Class: org.springframework.boot.loader.launch.JarLauncher",
+                "Start-Class: com.example.Application", "Spring-Boot-Version: 4.0.7");
+        Config config = Config.builder().set(Settings.JAR, app.toString()).set(Settings.JAR_AOT, dir.toString()).build();
+        ForeignLaunch launch = ForeignLaunch.of(config, HERD, () -> LIBRARY, Map.of()).orElseThrow();
+        JarAotCache cache = launch.aot().orElseThrow();
+        assertThat(cache.dir().getParent()).isEqualTo(dir);
+        assertThat(launch.form().aotCache()).as("not trained yet").isEmpty();
+
+        // What training leaves: the cache, and the application extracted beside it.
+        Files.createDirectories(cache.dir().resolve("extracted"));
+        Files.write(cache.cacheFile(), new byte[]{1});
+        Path extracted = cache.dir().resolve("extracted").resolve(app.getFileName());
+        Files.move(jar("Main-Class: com.example.Application", "Spring-Boot-Version: 4.0.7",
+                "Class-Path: lib/spring-core.jar"), extracted);
+        ForeignLaunch.Form form = launch.form();
+
+        assertThat(launch.properties(config, 8080, form)).contains("-XX:AOTCache=" + cache.cacheFile())
+                .noneMatch(p -> p.startsWith("-Dloader.path="));
+        assertThat(launch.classPath(form)).isEqualTo(extracted.toAbsolutePath()
+                + ":/opt/herd/herd-foreign-0.1.0.jar:/opt/herd/herd-common-0.1.0.jar:/work/herd/herd-spring-boot/target/classes");
+        assertThat(launch.launcher(form)).isEqualTo("com.example.Application");
+    }
+
+    @Test
+    void theCacheIsKeyedToTheJarsContentAndTheJvmOptionsAndOffMeansNone() throws IOException {
+        Path app = jar("Main-Class: com.example.Main");
+        Config config = Config.builder().set(Settings.JAR, app.toString()).set(Settings.JAR_SERVER, "other").build();
+        var foreign = dev.herd.config.ForeignJar.inspect(app,
+                java.util.Optional.of(dev.herd.config.ForeignJar.Server.OTHER));
+        String key = JarAotCache.key(foreign, List.of("-Xmx64m"), List.of());
+        assertThat(JarAotCache.key(foreign, List.of("-Xmx64m"), List.of())).isEqualTo(key);
+        assertThat(JarAotCache.key(foreign, List.of("-Xmx128m"), List.of())).isNotEqualTo(key);
+        Files.write(app, Files.readAllBytes(jar("Main-Class: com.example.Main", "Implementation-Version: 2")));
+        assertThat(JarAotCache.key(foreign, List.of("-Xmx64m"), List.of())).as("a rebuilt jar").isNotEqualTo(key)
+                .startsWith(app.getFileName().toString().replace(".jar", "") + "-");
+
+        assertThat(JarAotCache.root("off", Map.of())).isEmpty();
+        assertThat(JarAotCache.root("auto", Map.of("XDG_CACHE_HOME", "/var/cache/x"))).contains(Path.of("/var/cache/x/herd/jar-aot"));
+        Config off = Config.builder().set(Settings.JAR, app.toString()).set(Settings.JAR_SERVER, "other")
+                .set(Settings.JAR_AOT, "off").build();
+        assertThat(ForeignLaunch.of(off, HERD, () -> LIBRARY, Map.of()).orElseThrow().aot()).isEmpty();
+        assertThat(ForeignLaunch.of(config, HERD, () -> LIBRARY, Map.of()).orElseThrow().aot()).isPresent();
     }
 
     private static HandlerCommand command(Config config) {
         return new HandlerCommand("java", HandlerCommand.jvmOptions(config), HERD, config, Path.of("/proc/1/fd/5"), 42,
-                Duration.ofSeconds(1), ForeignLaunch.of(config, HERD, () -> LIBRARY));
+                Duration.ofSeconds(1), ForeignLaunch.of(config, HERD, () -> LIBRARY, Map.of()));
     }
 
     private Path jar(String... manifest) throws IOException {
