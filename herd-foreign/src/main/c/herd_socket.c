@@ -310,7 +310,7 @@ EXPORT int listen(int fd, int backlog) {
     return real_listen(fd, backlog);
 }
 
-static int accepted(int fd, int result) {
+static int accepted(int result) {
     if (result >= 0) {
         count(&herd_socket.accepts_won);
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -318,7 +318,6 @@ static int accepted(int fd, int result) {
     } else if (errno != EINTR) {
         count(&herd_socket.accept_errors);
     }
-    (void) fd;
     return result;
 }
 
@@ -356,7 +355,7 @@ static int accept_shared(int fd, struct sockaddr *address, socklen_t *length, in
         accepting();
         result = flags < 0 ? real_accept(fd, address, length) : real_accept4(fd, address, length, flags);
         int error = errno;
-        accepted(fd, result);
+        accepted(result);
         errno = error;
     }
     int error = errno;

@@ -23,6 +23,15 @@ import java.util.jar.Manifest;
  */
 public record ForeignJar(Path path, String mainClass, Server server, boolean extracted) {
 
+    /** The system property that tells a foreign handler where libherd-socket was preloaded from. */
+    public static final String SOCKET_LIBRARY_PROPERTY = "herd.socket.library";
+    /**
+     * The system property that says who tells the handler is ready: {@value #READY_BY_APPLICATION}
+     * (a framework integration, which also gives the stop its grace), else the socket.
+     */
+    public static final String READY_PROPERTY = "herd.ready";
+    public static final String READY_BY_APPLICATION = "application";
+
     /** How the shared socket reaches a server. */
     public enum Handoff {
         /**

@@ -153,9 +153,7 @@ public record Setting<T>(String name, String label, String defaultText, String d
 
     /** One of the constants of {@code type}, written in lower case: {@code nio|epoll}. */
     static <E extends Enum<E>> Setting<E> choice(String name, Class<E> type, String defaultText, String doc) {
-        String label = String.join("|", java.util.Arrays.stream(type.getEnumConstants())
-                .map(Values::choiceName).toList());
-        return new Setting<>(name, label, defaultText, doc, text -> Values.choice(type, text));
+        return new Setting<>(name, Values.choiceLabel(type), defaultText, doc, text -> Values.choice(type, text));
     }
 
     static Setting<String> text(String name, String label, String defaultText, String doc) {

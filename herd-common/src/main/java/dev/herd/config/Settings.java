@@ -252,7 +252,7 @@ public final class Settings {
                     + "~/.cache/herd/jar-aot. off: none.").in(Section.APPLICATION);
 
     public static final Setting<Optional<ForeignJar.Server>> JAR_SERVER = Setting.optional("jar-server",
-            String.join("|", java.util.Arrays.stream(ForeignJar.Server.values()).map(Values::choiceName).toList()),
+            Values.choiceLabel(ForeignJar.Server.class),
             "With --jar: the server in the jar, which decides how it gets herd's socket; read from the jar when not "
                     + "given. other: a server that binds a TCP port itself, given herd's port in PORT.",
             text -> Values.choice(ForeignJar.Server.class, text)).in(Section.APPLICATION);

@@ -109,6 +109,11 @@ public final class Values {
                 + (names.size() > 1 ? " or " : "") + names.getLast());
     }
 
+    /** The constants of {@code type} as written, for a placeholder: {@code nio|epoll}. */
+    public static String choiceLabel(Class<? extends Enum<?>> type) {
+        return String.join("|", java.util.Arrays.stream(type.getEnumConstants()).map(Values::choiceName).toList());
+    }
+
     /** How a constant is written in options and files: {@code SPRING_BOOT} as {@code spring-boot}. */
     public static String choiceName(Enum<?> constant) {
         return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -1,6 +1,7 @@
 package dev.herd.foreign;
 
 import dev.herd.config.Config;
+import dev.herd.config.ForeignJar;
 import dev.herd.config.HandlerSettings;
 import dev.herd.config.Settings;
 import dev.herd.os.ExitCode;
@@ -34,12 +35,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class ForeignHandler {
     private static final System.Logger LOG = System.getLogger(ForeignHandler.class.getName());
     private static final AtomicReference<ForeignHandler> CURRENT = new AtomicReference<>();
-    /**
-     * Who says the handler is ready: {@value #READY_BY_APPLICATION} (a framework integration, which
-     * also gives the stop its grace), or the socket by default.
-     */
-    static final String READY_PROPERTY = "herd.ready";
-    static final String READY_BY_APPLICATION = "application";
     private static final long STARTING_POLL_NANOS = 20_000_000;
     /** As herd's own handlers and herd-spring-boot give a connection accepted just before the stop. */
     private static final long STOP_GRACE_NANOS = 1_000_000_000;
@@ -89,7 +84,7 @@ public final class ForeignHandler {
         }
         Optional<SocketLibrary> library;
         try {
-            library = Optional.ofNullable(System.getProperty(SocketLibrary.PROPERTY))
+            library = Optional.ofNullable(System.getProperty(ForeignJar.SOCKET_LIBRARY_PROPERTY))
                     .map(path -> SocketLibrary.load(Path.of(path)));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "boot failed: cannot read libherd-socket: " + e.getMessage());
@@ -98,7 +93,7 @@ public final class ForeignHandler {
         }
         // Ready when the server accepts on herd's socket, as the library sees; or when a framework
         // integration says so (Herd.ready()), which knows more of the application's own start.
-        boolean readyBySocket = !READY_BY_APPLICATION.equals(System.getProperty(READY_PROPERTY));
+        boolean readyBySocket = !ForeignJar.READY_BY_APPLICATION.equals(System.getProperty(ForeignJar.READY_PROPERTY));
         handler.start(config.get(HandlerSettings.HEARTBEAT).toNanos(), library, readyBySocket);
         String main = config.get(Settings.MAIN).orElseThrow(() -> new IllegalStateException("no main= argument"));
         try {

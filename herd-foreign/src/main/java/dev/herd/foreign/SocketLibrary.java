@@ -18,9 +18,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * handler that makes them, and not in herd-common's {@code Posix}.
  */
 final class SocketLibrary {
-    /** The system property that names the preloaded library. */
-    static final String PROPERTY = "herd.socket.library";
-
     /** The exported {@code herd_socket} counters: 8-byte fields, in the order of the C struct. */
     private static final int VERSION = 0, PORT = 1, ADOPTED = 2, ACCEPTING = 3, ACCEPTS_WON = 4, ACCEPTS_LOST = 5,
             ACCEPT_ERRORS = 6, REFUSED_PORT = 7, FIELDS = 8;

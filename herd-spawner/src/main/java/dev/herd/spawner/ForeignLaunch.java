@@ -75,7 +75,7 @@ record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars, Path library,
     List<String> properties(Config config, int port, Form form) {
         List<String> properties = new ArrayList<>();
         form.aotCache().ifPresent(cache -> properties.add("-XX:AOTCache=" + cache));
-        properties.add("-D" + SOCKET_LIBRARY_PROPERTY + "=" + library);
+        properties.add("-D" + ForeignJar.SOCKET_LIBRARY_PROPERTY + "=" + library);
         long graceful = config.get(Settings.GRACEFUL_TIMEOUT).toMillis();
         switch (jar.server()) {
             case SPRING_BOOT -> {
@@ -85,7 +85,7 @@ record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars, Path library,
                 if (!form.jar().extracted()) {
                     properties.add("-Dloader.path=" + herdJars.get("herd-spring-boot"));
                 }
-                properties.add("-Dherd.ready=application");
+                properties.add("-D" + ForeignJar.READY_PROPERTY + "=" + ForeignJar.READY_BY_APPLICATION);
                 // Spring Boot drains on SIGTERM (server.shutdown=graceful since 3.4), for this long.
                 properties.add("-Dspring.lifecycle.timeout-per-shutdown-phase=" + graceful + "ms");
             }
@@ -148,9 +148,6 @@ record ForeignLaunch(ForeignJar jar, Map<String, String> herdJars, Path library,
         return form.jar().server() == ForeignJar.Server.SPRING_BOOT && !form.jar().extracted()
                 ? form.jar().propertiesLauncher() : form.jar().mainClass();
     }
-
-    /** The system property that tells herd-foreign where libherd-socket was loaded from. */
-    static final String SOCKET_LIBRARY_PROPERTY = "herd.socket.library";
 
     /**
      * The jar (or classes directory) of herd's {@code module} on the spawner's class path.

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -45,7 +46,7 @@ import java.util.stream.Stream;
 final class JarAotCache {
     private static final System.Logger LOG = System.getLogger("dev.herd.spawner");
     /** Trainings under way in this process, by directory: one at a time per cache. */
-    private static final Map<Path, Boolean> TRAINING = new ConcurrentHashMap<>();
+    private static final Set<Path> TRAINING = ConcurrentHashMap.newKeySet();
     private static final Pattern READY = Pattern.compile("handler 0 \\(pid \\d+, generation 1\\) ready ");
     private static final Duration TRAINING_LIMIT = Duration.ofMinutes(5);
     private static final String CACHE_FILE = "app.aot";
@@ -175,7 +176,7 @@ final class JarAotCache {
      * started once it is there use it.
      */
     void trainInBackground(String java, String herdClassPath, Config config) {
-        if (readyJar().isPresent() || TRAINING.putIfAbsent(dir, Boolean.TRUE) != null) {
+        if (readyJar().isPresent() || !TRAINING.add(dir)) {
             return;
         }
         Thread.ofPlatform().name("herd-jar-aot").daemon().start(() -> {
