@@ -39,10 +39,11 @@ public final class Chaos {
     }
 
     /** Requests of one phase. */
-    record Counts(long sent, long ok, long failed) {
+    record Counts(long sent, long ok, long failed, long failedKept) {
         @Override
         public String toString() {
-            return String.format("%,d sent, %,d succeeded, %,d failed", sent, ok, failed);
+            return String.format("%,d sent, %,d succeeded, %,d failed (%,d on a new connection, %,d on a kept one)",
+                    sent, ok, failed, failed - failedKept, failedKept);
         }
     }
 
@@ -73,6 +74,7 @@ public final class Chaos {
         LongAdder sent = new LongAdder();
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();
+        LongAdder failedKept = new LongAdder();
         AtomicBoolean running = new AtomicBoolean(true);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < clients; c++) {
@@ -83,9 +85,15 @@ public final class Chaos {
                         sent.increment();
                         try {
                             HttpProbe.Reply reply = keepAlive ? kept.get("/") : HttpProbe.get(address, "/", TIMEOUT);
-                            (reply.status() == 200 ? ok : failed).increment();
+                            if (reply.status() != 200) {
+                                throw new IllegalStateException("status " + reply.status());
+                            }
+                            ok.increment();
                         } catch (Exception e) {
                             failed.increment();
+                            if (keepAlive) {
+                                failedKept.increment();
+                            }
                         }
                     }
                     if (kept != null) {
@@ -103,7 +111,7 @@ public final class Chaos {
             }
             running.set(false);
         }
-        return new Counts(sent.sum(), ok.sum(), failed.sum());
+        return new Counts(sent.sum(), ok.sum(), failed.sum(), failedKept.sum());
     }
 
     private static final Random RANDOM = new Random(42);

@@ -3,6 +3,7 @@ package dev.herd.config;
 import java.io.File;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -158,5 +159,20 @@ public record Setting<T>(String name, String label, String defaultText, String d
 
     static Setting<String> text(String name, String label, String defaultText, String doc) {
         return new Setting<>(name, label, defaultText, doc, Function.identity());
+    }
+
+    // Written out: a record's own equals and hashCode are bootstrapped at their first call, which
+    // costs every handler's boot generated classes (settings are the keys of every Config).
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Setting<?> that && name.equals(that.name) && Objects.equals(label, that.label)
+                && Objects.equals(defaultText, that.defaultText) && Objects.equals(doc, that.doc)
+                && Objects.equals(parser, that.parser) && kind == that.kind && section == that.section
+                && reloadable == that.reloadable && Objects.equals(shownDefault, that.shownDefault);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
     }
 }

@@ -2,6 +2,7 @@ package dev.herd.config;
 
 import dev.herd.config.Setting.Kind;
 import dev.herd.config.Setting.Section;
+import dev.herd.os.JvmArgs;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,8 +157,9 @@ public final class Settings {
             "Rounds of JIT warm-up a new handler serves before it joins the accept race (after a start, respawn, "
                     + "recycle, scale-up or reload), over private loopback connections through its own event loops "
                     + "and pipeline: each round is 5 requests to herd's own application, plus the requests the "
-                    + "application lists in its warmup() hook (herd never invents requests for it). off: a new "
-                    + "handler accepts at once, cold.")
+                    + "application lists in its warmup() hook (herd never invents requests for it). A handler that "
+                    + "replaces one that died warms up for a quarter of the rounds: the pool is short while it boots. "
+                    + "off: a new handler accepts at once, cold.")
             .in(Section.HANDLERS);
 
     public static final Setting<Duration> WARMUP_TIME = Setting.duration("warmup-time", "2s",
@@ -173,13 +175,12 @@ public final class Settings {
             + " -XX:ArchiveRelocationMode=0";
 
     public static final Setting<String> HANDLER_JVM_OPTS = Setting.text("handler-jvm-opts", "OPTS",
-            "-Xms16m -Xmx64m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m -XX:-UsePerfData"
-                    + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
-                    + " --sun-misc-unsafe-memory-access=allow",
+            String.join(" ", JvmArgs.HANDLER),
             "JVM options of every handler process, replacing the defaults "
                     + "(--enable-native-access=ALL-UNNAMED is always added). The defaults: a small serial-GC heap, "
-                    + "small stacks and code cache, the class archive mapped where every handler shares it, and "
-                    + "Netty's sun.misc.Unsafe use allowed (Java 25 turns it off otherwise). Handlers with other "
+                    + "small stacks and code cache, the C library's freed memory given back every second, the "
+                    + "class archive mapped where every handler shares it, Netty's sun.misc.Unsafe use allowed "
+                    + "(Java 25 turns it off otherwise) and its JFR events off. Handlers with other "
                     + "options start without the AOT cache, which is trained with the defaults. With --jar the "
                     + "defaults are " + FOREIGN_JVM_OPTS + ": the application sizes its own heap.")
             .in(Section.HANDLERS).ofKind(Kind.WORD_LIST);

@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 public final class JvmArgs {
     /** Options of every JVM herd starts, handlers included. */
     public static final List<String> EVERY = read("every-jvm.args");
+    /** The default options of a handler JVM ({@code --handler-jvm-opts}), before {@link #EVERY}. */
+    public static final List<String> HANDLER = read("handler-jvm.args");
     /** Options of a JVM that runs herd's command line (the spawner), after {@link #EVERY}. */
     public static final List<String> COMMAND = Stream.concat(EVERY.stream(), read("command-jvm.args").stream())
             .toList();

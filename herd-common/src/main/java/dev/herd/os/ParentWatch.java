@@ -13,8 +13,8 @@ public final class ParentWatch {
      * Asks the kernel for SIGTERM when the spawner exits, then checks that the spawner is still the
      * parent: a spawner that died between the spawn and the request would otherwise go unnoticed
      * (the process then exits with {@link ExitCode#ORPHANED}). The request needs a native call, and
-     * the first one costs a cold JVM a few hundred milliseconds of generated code, so it runs on a
-     * thread of its own, beside the boot.
+     * the first one costs a cold JVM a few hundred milliseconds of generated code: a handler makes
+     * it once it serves, on a thread of its own (a spawner gone during the boot is seen then).
      */
     public static void start(long spawnerPid) {
         Thread.ofPlatform().name("parent-watch").daemon().start(() -> {

@@ -119,10 +119,24 @@ public final class Scoreboard implements AutoCloseable {
         long size = sizeFor(slots, loopsPerSlot);
         int fd = Posix.memfd("herd-scoreboard", size);
         Path self = Path.of("/proc/self/fd/" + fd);
-        Scoreboard board = map(self, size, slots, loopsPerSlot,
-                Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + fd), fd);
-        board.memory.set(JAVA_INT, HEADER_SLOTS, slots);
-        board.memory.set(JAVA_INT, HEADER_LOOPS, loopsPerSlot);
+        return headed(map(self, size, slots, loopsPerSlot,
+                Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + fd), fd));
+    }
+
+    /**
+     * Creates a zeroed scoreboard in this process's memory alone, which no other process can open
+     * ({@link #path()} is null): a handler's warm-ups count into one, apart from the pool's. It
+     * takes no native call, so it costs a booting handler no generated code.
+     */
+    public static Scoreboard scratch(int slots, int loopsPerSlot) {
+        Arena arena = Arena.ofShared();
+        MemorySegment memory = arena.allocate(sizeFor(slots, loopsPerSlot), LINE);
+        return headed(new Scoreboard(arena, memory, slots, loopsPerSlot, null, -1));
+    }
+
+    private static Scoreboard headed(Scoreboard board) {
+        board.memory.set(JAVA_INT, HEADER_SLOTS, board.slots);
+        board.memory.set(JAVA_INT, HEADER_LOOPS, board.loopsPerSlot);
         board.memory.set(JAVA_INT, HEADER_VERSION, VERSION);
         INT.setRelease(board.memory, HEADER_MAGIC, MAGIC);
         return board;

@@ -35,6 +35,19 @@ class ScoreboardTest {
     }
 
     @Test
+    void aScratchBoardIsLaidOutLikeAPoolsButNoOtherProcessCanOpenIt() {
+        try (Scoreboard scratch = Scoreboard.scratch(1, 2)) {
+            scratch.writer(0, 2).begin(4242, 7, 1_000);
+
+            assertThat(scratch.path()).isNull();
+            assertThat(scratch.slots()).isEqualTo(1);
+            assertThat(scratch.loopsPerSlot()).isEqualTo(2);
+            assertThat(scratch.read(0).pid()).isEqualTo(4242);
+            assertThat(scratch.read(0).state()).isEqualTo(SlotState.STARTING);
+        }
+    }
+
+    @Test
     void aNewSlotIsEmpty() {
         SlotSnapshot s = board.read(0);
         assertThat(s.state()).isEqualTo(SlotState.EMPTY);

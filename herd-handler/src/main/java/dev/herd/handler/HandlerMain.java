@@ -43,7 +43,6 @@ public final class HandlerMain {
         }
         ProcessLog.configure("handler " + config.get(HandlerSettings.SLOT));
         long spawnerPid = config.get(HandlerSettings.SPAWNER_PID);
-        ParentWatch.start(spawnerPid);
         // Ctrl-C reaches the whole process group: the spawner decides what its handlers do.
         Signals.ignore(Signal.INT);
 
@@ -88,6 +87,8 @@ public final class HandlerMain {
             return;
         }
         running.set(handler);
+        // Not before: its native call would cost the boot a few hundred milliseconds of CPU.
+        ParentWatch.start(spawnerPid);
         if (activate.get()) {
             handler.activate();
         }

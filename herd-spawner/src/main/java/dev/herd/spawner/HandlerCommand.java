@@ -14,12 +14,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The command line of a handler process: this JVM's own {@code java} and class path, the handler
- * JVM options, and the settings as {@code name=value} arguments; or, for an existing server's jar
+ * The command line of a handler process: this JVM's own {@code java}, the handler's part of its
+ * class path ({@link HandlerClassPath}), the handler JVM options, and the settings as
+ * {@code name=value} arguments; or, for an existing server's jar
  * ({@code --jar}), that jar's own JVM as {@link ForeignLaunch} makes it.
  */
 record HandlerCommand(String java, List<String> jvmOptions, String classPath, Config config, Path scoreboard,
                       long spawnerPid, Duration heartbeat, Optional<ForeignLaunch> foreign) {
+
+    /** Why a handler is started, which sets how it begins. */
+    enum Role {
+        /** To accept once ready. */
+        ACCEPTING,
+        /** To wait, booted and warm, until the pool needs it ({@code --standby}). */
+        STANDBY,
+        /**
+         * To accept in place of a handler that died unexpectedly: it warms up for a quarter of
+         * {@code --warmup}'s rounds, since the pool is short of capacity while it boots, and its
+         * boot takes CPU from the handlers that still serve.
+         */
+        REPLACEMENT
+    }
 
     /** The handler's entry point; named, not referenced: spawner and handler share no code but common. */
     static final String MAIN_CLASS = "dev.herd.handler.HandlerMain";
@@ -33,7 +48,9 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         // herd's AOT cache holds herd's handler: an existing server's JVM runs other classes.
         List<String> options = foreign.isPresent() ? jvmOptions(config)
                 : withAotCache(jvmOptions(config), System.getProperty(AotCache.PROPERTY));
-        return new HandlerCommand(java, options, classPath, config, scoreboard, ProcessHandle.current().pid(),
+        String handlerClassPath = foreign.isPresent() ? classPath
+                : HandlerClassPath.of(classPath, HandlerCommand.class.getClassLoader());
+        return new HandlerCommand(java, options, handlerClassPath, config, scoreboard, ProcessHandle.current().pid(),
                 heartbeat, foreign);
     }
 
@@ -65,7 +82,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
      * @param spawnedNanos the spawner's {@code System.nanoTime()} now
      * @param port         the port of the socket the handler gets, 0 when it has none
      */
-    List<String> forHandler(int slot, int generation, boolean standby, long spawnedNanos, int port) {
+    List<String> forHandler(int slot, int generation, Role role, long spawnedNanos, int port) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
@@ -82,12 +99,12 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         command.add(HandlerSettings.SCOREBOARD.name() + "=" + scoreboard);
         command.add(HandlerSettings.SPAWNER_PID.name() + "=" + spawnerPid);
         command.add(HandlerSettings.HEARTBEAT.name() + "=" + dev.herd.config.Values.format(heartbeat));
-        command.add(HandlerSettings.STANDBY.name() + "=" + standby);
+        command.add(HandlerSettings.STANDBY.name() + "=" + (role == Role.STANDBY));
         command.add(HandlerSettings.SPAWNED.name() + "=" + spawnedNanos);
         if (foreign.isPresent()) {
             command.add(Settings.MAIN.name() + "=" + foreign.get().launcher(form.get()));
         } else {
-            forwarded(command);
+            forwarded(command, role);
         }
         if (!config.programArgs().isEmpty()) {
             command.add("--");
@@ -102,11 +119,21 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
     }
 
     /** The settings of {@code herd serve} that herd's own handler reads. */
-    private void forwarded(List<String> command) {
+    private void forwarded(List<String> command, Role role) {
         for (String argument : config.toArguments(HandlerSettings.FORWARDED)) {
             // With --static or --main alone, the default application is not served.
-            boolean app = argument.startsWith(Settings.APP.name() + "=");
-            command.add(app && !Settings.servesApp(config) ? Settings.APP.name() + "=" : argument);
+            if (argument.startsWith(Settings.APP.name() + "=") && !Settings.servesApp(config)) {
+                command.add(Settings.APP.name() + "=");
+            } else if (argument.startsWith(Settings.WARMUP.name() + "=") && role == Role.REPLACEMENT) {
+                command.add(Settings.WARMUP.name() + "=" + replacementWarmup(config.get(Settings.WARMUP)));
+            } else {
+                command.add(argument);
+            }
         }
+    }
+
+    /** The warm-up of a {@link Role#REPLACEMENT}, as {@code --warmup} writes it: a quarter of {@code rounds}. */
+    static String replacementWarmup(long rounds) {
+        return rounds == 0 ? "off" : String.valueOf(Math.max(1, rounds / 4));
     }
 }

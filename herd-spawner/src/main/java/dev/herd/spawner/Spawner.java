@@ -79,6 +79,8 @@ public final class Spawner {
     private volatile long lastPassNanos;
     /** Whether a handler has accepted since the spawner started: before that, no one is hurried. */
     private boolean hasServed;
+    /** Handlers that died unexpectedly and are not replaced yet: the next spawns are their replacements. */
+    private int replacementsOwed;
     /** The kernel's OOM kills as of the last handler exit ({@link Launcher#oomKills}). */
     private long oomKills;
     private final ServiceManager manager;
@@ -481,9 +483,11 @@ public final class Spawner {
             log.add(Level.INFO, "exit", handle + " " + how);
         } else if (handle.killed()) {
             counts.restart(Counts.Restart.HUNG);
+            replacementsOwed++;
             log.add(Level.INFO, "exit", handle + " " + how + " after it hung; replacing it");
         } else {
             counts.restart(oom.isEmpty() ? Counts.Restart.CRASH : Counts.Restart.OOM);
+            replacementsOwed++;
             log.add(Level.WARNING, "exit", handle + " " + how + " unexpectedly" + oom + "; replacing it");
         }
     }
@@ -647,10 +651,13 @@ public final class Spawner {
                 h.activate();
                 log.add(Level.INFO, "activate", "activated standby " + h);
                 missing--;
+                replacementsOwed = Math.max(0, replacementsOwed - 1);
             }
         }
-        while (missing > 0 && bootFailures.maySpawn(now) && spawn(now, false)) {
+        while (missing > 0 && bootFailures.maySpawn(now)
+                && spawn(now, replacementsOwed > 0 ? HandlerCommand.Role.REPLACEMENT : HandlerCommand.Role.ACCEPTING)) {
             missing--;
+            replacementsOwed = Math.max(0, replacementsOwed - 1);
         }
         // Capacity first, the reserve second: while handlers that will accept still boot, standbys
         // wait, so that on few cores the JVMs the pool needs now do not boot at half speed.
@@ -660,7 +667,7 @@ public final class Spawner {
         }
         int standbyWanted = g.config().get(Settings.STANDBY);
         int standby = pool.count(h -> h.generation() == g && h.standing());
-        while (standby < standbyWanted && bootFailures.maySpawn(now) && spawn(now, true)) {
+        while (standby < standbyWanted && bootFailures.maySpawn(now) && spawn(now, HandlerCommand.Role.STANDBY)) {
             standby++;
         }
     }
@@ -729,7 +736,8 @@ public final class Spawner {
         }
     }
 
-    private boolean spawn(long now, boolean standby) {
+    private boolean spawn(long now, HandlerCommand.Role role) {
+        boolean standby = role == HandlerCommand.Role.STANDBY;
         int slot = usedSlots.nextClearBit(0);
         if (slot >= scoreboard.slots()) {
             return false;
@@ -741,7 +749,7 @@ public final class Spawner {
         try {
             socket = sockets.forNewHandler(g, pool.all());
             int port = socket.socket().inetAddress().map(java.net.InetSocketAddress::getPort).orElse(0);
-            pid = launcher.spawn(g.command().forHandler(slot, g.number(), standby, clock.nanoTime(), port),
+            pid = launcher.spawn(g.command().forHandler(slot, g.number(), role, clock.nanoTime(), port),
                     g.command().environment(port), socket.socket(),
                     (exited, status) -> events.add(new SpawnerEvent.HandlerExited(exited, status)));
         } catch (IOException | OsException e) {
@@ -765,6 +773,7 @@ public final class Spawner {
         pool.add(handle);
         usedSlots.set(slot);
         log.add(Level.INFO, "spawn", "spawned " + handle + (standby ? " for standby" : "")
+                + (role == HandlerCommand.Role.REPLACEMENT ? " in place of one that died (a short warm-up)" : "")
                 + (sockets.reusesPort() ? " on socket " + socket.number() + " of the SO_REUSEPORT group" : ""));
         return true;
     }

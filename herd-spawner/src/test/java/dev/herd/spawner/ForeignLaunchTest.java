@@ -34,7 +34,7 @@ class ForeignLaunchTest {
         Config config = Config.builder().set(Settings.JAR, app.toString()).set(Settings.GRACEFUL_TIMEOUT, "20s")
                 .programArgs(List.of("--spring.profiles.active=prod")).build();
 
-        List<String> line = command(config).forHandler(3, 2, false, 7, 8080);
+        List<String> line = command(config).forHandler(3, 2, HandlerCommand.Role.ACCEPTING, 7, 8080);
 
         assertThat(String.join(" ", line)).isEqualTo(String.join(" ", List.of("java",
                 Settings.FOREIGN_JVM_OPTS, "--enable-native-access=ALL-UNNAMED",
@@ -56,7 +56,7 @@ class ForeignLaunchTest {
         addEntry(app, "io/micronaut/http/server/netty/NettyHttpServer.class");
         Config config = Config.builder().set(Settings.JAR, app.toString()).set(Settings.GRACEFUL_TIMEOUT, "5s").build();
 
-        List<String> line = command(config).forHandler(0, 1, false, 7, 8080);
+        List<String> line = command(config).forHandler(0, 1, HandlerCommand.Role.ACCEPTING, 7, 8080);
 
         assertThat(line).contains("-Dmicronaut.server.netty.listeners.herd.fd=0",
                 "-Dmicronaut.server.netty.listeners.herd.bind=false",
@@ -69,7 +69,7 @@ class ForeignLaunchTest {
         Path app = jar("Main-Class: io.quarkus.bootstrap.runner.QuarkusEntryPoint");
         Config config = Config.builder().set(Settings.JAR, app.toString()).set(Settings.GRACEFUL_TIMEOUT, "5s").build();
 
-        assertThat(command(config).forHandler(0, 1, false, 7, 9000)).contains("-Dquarkus.http.port=9000",
+        assertThat(command(config).forHandler(0, 1, HandlerCommand.Role.ACCEPTING, 7, 9000)).contains("-Dquarkus.http.port=9000",
                 "-Dquarkus.shutdown.timeout=5000ms", "main=io.quarkus.bootstrap.runner.QuarkusEntryPoint");
         assertThat(command(config).environment(9000)).containsEntry("HERD_SOCKET_ADOPT", "1")
                 .containsEntry("PORT", "9000");
@@ -80,7 +80,7 @@ class ForeignLaunchTest {
         Path app = jar("Main-Class: com.example.Main", "Class-Path: libs/helidon-webserver-4.5.0.jar libs/x.jar");
         Config config = Config.builder().set(Settings.JAR, app.toString()).build();
 
-        assertThat(command(config).forHandler(0, 1, false, 7, 9000)).contains("-Dserver.port=9000");
+        assertThat(command(config).forHandler(0, 1, HandlerCommand.Role.ACCEPTING, 7, 9000)).contains("-Dserver.port=9000");
     }
 
     @Test
@@ -88,7 +88,7 @@ class ForeignLaunchTest {
         Path app = jar("Main-Class: com.example.Main");
         Config config = Config.builder().set(Settings.JAR, app.toString()).set(Settings.JAR_SERVER, "other").build();
 
-        assertThat(command(config).forHandler(0, 1, false, 7, 9000)).contains("main=com.example.Main");
+        assertThat(command(config).forHandler(0, 1, HandlerCommand.Role.ACCEPTING, 7, 9000)).contains("main=com.example.Main");
         assertThat(command(config).environment(9000)).containsEntry("HERD_SOCKET_ADOPT", "1")
                 .containsEntry("PORT", "9000");
     }

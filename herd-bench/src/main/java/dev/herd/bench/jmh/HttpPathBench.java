@@ -71,7 +71,7 @@ public class HttpPathBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        board = Scoreboard.create(1, 1);
+        board = Scoreboard.scratch(1, 1);
         slot = board.writer(0, 1);
         context = new HandlerContext(ProcessHandle.current().pid(), 0, 1, List.of());
         slot.begin(context.pid(), 1, System.nanoTime());

@@ -34,7 +34,7 @@ public final class ClassWarmup {
     /** Serves the warm-up requests; what the pipeline does with them stays inside this method. */
     public static void run(HttpPipeline production, HandlerContext context) {
         HttpPipeline pipeline = WarmApp.pipelineLike(production);
-        Scoreboard board = Scoreboard.create(1, 1);
+        Scoreboard board = Scoreboard.scratch(1, 1);
         try {
             Scoreboard.SlotWriter slot = board.writer(0, 1);
             slot.begin(context.pid(), context.generation(), System.nanoTime());

@@ -143,7 +143,7 @@ public final class Warmup {
 
     private Outcome run(HttpPipeline production, List<WarmupRequest> application, int rounds, Duration limit) {
         long start = System.nanoTime();
-        Scoreboard scratch = Scoreboard.create(1, loops.size());
+        Scoreboard scratch = Scoreboard.scratch(1, loops.size());
         Scoreboard.SlotWriter slot = scratch.writer(0, loops.size());
         slot.begin(context.pid(), context.generation(), start);
         slot.state(SlotState.READY);
