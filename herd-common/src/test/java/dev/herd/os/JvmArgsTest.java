@@ -22,4 +22,12 @@ class JvmArgsTest {
         assertThat(JvmArgs.COMMAND).startsWith(JvmArgs.EVERY.toArray(String[]::new))
                 .contains("-XX:+UseSerialGC").hasSizeGreaterThan(JvmArgs.EVERY.size());
     }
+
+    @Test
+    void aHandlersDefaultsAreTheirOwnAndAreTheDefaultOfHandlerJvmOpts() {
+        assertThat(JvmArgs.HANDLER).allMatch(option -> option.startsWith("-"))
+                .contains("-XX:TrimNativeHeapInterval=1000", "-XX:ArchiveRelocationMode=0")
+                .doesNotContainAnyElementsOf(JvmArgs.EVERY);
+        assertThat(dev.herd.config.Settings.HANDLER_JVM_OPTS.defaultText()).isEqualTo(String.join(" ", JvmArgs.HANDLER));
+    }
 }
