@@ -19,7 +19,7 @@
 # Peers added (herd's each with 2 handler processes):
 #   herd           `herd serve --handlers 2` (defaults: --threads auto, one loop per CPU over the pool), the demo app
 #   herd-t2        `--handlers 2 --threads 2` (two loops per process: twice as many loops as CPUs here)
-#   herd-base      `herd serve --handlers 2` of another build: HERD_BASE=/path/to/other/checkout/herd, e.g. a
+#   herd-base      `herd serve --handlers 2` of another build: BASE_LAUNCHER=/path/to/other/checkout/herd, e.g. a
 #                  worktree of the commit before a change (build it first with its ./herd build)
 #   herd-pin       `--handlers 2 --cpu-affinity auto` (each handler's loop bound to a CPU of its own)
 #   herd-api-loop  the herd API hello world (examples/hello HelloLoop) on the event loop, --threads 1
@@ -59,8 +59,8 @@ PEER_DESC[herd]='herd serve --handlers 2 (defaults: one event loop per CPU over 
 PEER_DESC[herd-t2]='herd serve --handlers 2 --threads 2, admin off, demo app'
 start_herd() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2; }
 start_herd_t2() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2 --threads 2; }
-PEER_DESC[herd-base]="herd serve --handlers 2 of the build at \$HERD_BASE (another checkout's launcher), admin off, demo app"
-start_herd_base() { _launch "\$2" "\$HERD_BASE" serve --bind "127.0.0.1:\$1" --admin off --handlers 2; }
+PEER_DESC[herd-base]="herd serve --handlers 2 of the build at \$BASE_LAUNCHER (another checkout's launcher), admin off, demo app"
+start_herd_base() { _launch "\$2" "\$BASE_LAUNCHER" serve --bind "127.0.0.1:\$1" --admin off --handlers 2; }
 PEER_DESC[herd-pin]='herd serve --handlers 2 --cpu-affinity auto, admin off, demo app'
 start_herd_pin() { _launch "\$2" "\$HERD" serve --bind "127.0.0.1:\$1" --admin off --handlers 2 --cpu-affinity auto; }
 EXAMPLES="$root/examples"
@@ -89,7 +89,7 @@ eval "original_\$(declare -f peer_available)"
 peer_available() {
   case \$1 in
     herd | herd-t2 | herd-pin | herd-demo-t1) [ -x "\$HERD" ] || echo "herd launcher missing" ;;
-    herd-base) [ -x "\${HERD_BASE:-}" ] || echo "HERD_BASE names no herd launcher" ;;
+    herd-base) [ -x "\${BASE_LAUNCHER:-}" ] || echo "BASE_LAUNCHER names no herd launcher" ;;
     herd-api-loop | herd-api-vt) [ -f "\$EXAMPLES/hello/target/hello.jar" ] || echo "examples/hello not built" ;;
     herd-jdk | jdk-program) [ -f "\$EXAMPLES/jdk-httpserver/target/jdk-httpserver.jar" ] || echo "examples/jdk-httpserver not built" ;;
     netty) [ -f "\$BENCH_JAR" ] && [ -f "\$BENCH_CLASSPATH" ] || echo "herd-bench not built" ;;
