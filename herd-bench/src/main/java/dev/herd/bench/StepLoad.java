@@ -41,7 +41,7 @@ public final class StepLoad {
     record Sample(long atNanos, int alive, int accepting, int target) {
     }
 
-    record Result(String name, long targetMs, long toMaxMs, double[] firstLatencies, double[] laterLatencies, long failed,
+    record Result(String name, long targetMs, long toTwoMs, long toMaxMs, double[] firstLatencies, double[] laterLatencies, long failed,
                   long requests, double handlerSeconds, String spread) {
     }
 
@@ -62,17 +62,22 @@ public final class StepLoad {
                 keepAlive ? "each on a keep-alive connection" : "one request per connection", TARGET, step.toSeconds(),
                 IDLE_AFTER.toSeconds(), Runtime.getRuntime().availableProcessors());
         List<Result> results = new ArrayList<>();
+        // CONFIGS=adaptive,spare runs those alone.
+        String only = System.getenv().getOrDefault("CONFIGS", "");
         for (Config c : configs) {
-            results.add(run(c, step, keepAlive));
+            if (only.isBlank() || List.of(only.split(",")).contains(c.name())) {
+                results.add(run(c, step, keepAlive));
+            }
         }
         System.out.println();
-        System.out.println("| config | target " + MAX + " after | " + MAX + " accepting after "
+        System.out.println("| config | target " + MAX + " after | 2 accepting after | " + MAX + " accepting after "
                 + "| p50 / p99 first 5 s (ms) | p50 / p99 after (ms) | requests | failed | handler-seconds "
                 + "| requests per handler, last " + SPREAD.toSeconds() + " s of the step |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.1f / %.1f | %.1f / %.1f | %d | %d | %.1f | %s |%n", r.name(),
-                    r.targetMs() < 0 ? "never" : r.targetMs() + " ms", r.toMaxMs() < 0 ? "never" : r.toMaxMs() + " ms",
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %.1f / %.1f | %.1f / %.1f | %d | %d | %.1f | %s |%n",
+                    r.name(), r.targetMs() < 0 ? "never" : r.targetMs() + " ms",
+                    r.toTwoMs() < 0 ? "never" : r.toTwoMs() + " ms", r.toMaxMs() < 0 ? "never" : r.toMaxMs() + " ms",
                     pct(r.firstLatencies(), 50), pct(r.firstLatencies(), 99),
                     pct(r.laterLatencies(), 50), pct(r.laterLatencies(), 99), r.requests(), r.failed(),
                     r.handlerSeconds(), r.spread());
@@ -113,6 +118,7 @@ public final class StepLoad {
             sampler.join();
 
             long toMax = -1;
+            long toTwo = -1;
             long targetAtMax = -1;
             double handlerSeconds = 0;
             synchronized (samples) {
@@ -120,6 +126,9 @@ public final class StepLoad {
                     Sample s = samples.get(i);
                     if (targetAtMax < 0 && s.atNanos() >= stepStart && s.target() >= MAX) {
                         targetAtMax = (s.atNanos() - stepStart) / 1_000_000;
+                    }
+                    if (toTwo < 0 && s.atNanos() >= stepStart && s.accepting() >= 2) {
+                        toTwo = (s.atNanos() - stepStart) / 1_000_000;
                     }
                     if (toMax < 0 && s.atNanos() >= stepStart && s.accepting() >= MAX) {
                         toMax = (s.atNanos() - stepStart) / 1_000_000;
@@ -139,7 +148,7 @@ public final class StepLoad {
                 }
                 (r.startNanos() < FIRST.toNanos() ? first : later).add(r.latencyNanos() / 1e6);
             }
-            Result result = new Result(config.name(), targetAtMax, toMax, sorted(first), sorted(later), failed, done.size(),
+            Result result = new Result(config.name(), targetAtMax, toTwo, toMax, sorted(first), sorted(later), failed, done.size(),
                     handlerSeconds, spread);
             System.out.printf(Locale.ROOT, "   %d requests, %d failed, pool at %d after %s, %.1f handler-seconds%n",
                     result.requests(), failed, MAX, toMax < 0 ? "never" : toMax + " ms", handlerSeconds);

@@ -157,8 +157,9 @@ public final class Settings {
             "Rounds of JIT warm-up a new handler serves before it joins the accept race (after a start, respawn, "
                     + "recycle, scale-up or reload), over private loopback connections through its own event loops "
                     + "and pipeline: each round is 5 requests to herd's own application, plus the requests the "
-                    + "application lists in its warmup() hook (herd never invents requests for it). A handler that "
-                    + "replaces one that died warms up for a quarter of the rounds: the pool is short while it boots. "
+                    + "application lists in its warmup() hook (herd never invents requests for it). A handler the pool "
+                    + "needs at once (in place of one that died, or added by the scaling policy under load) warms up "
+                    + "for a quarter of the rounds: the pool is short while it boots. "
                     + "off: a new handler accepts at once, cold.")
             .in(Section.HANDLERS);
 

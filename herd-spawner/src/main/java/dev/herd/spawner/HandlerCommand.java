@@ -29,11 +29,12 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         /** To wait, booted and warm, until the pool needs it ({@code --standby}). */
         STANDBY,
         /**
-         * To accept in place of a handler that died unexpectedly: it warms up for a quarter of
-         * {@code --warmup}'s rounds, since the pool is short of capacity while it boots, and its
-         * boot takes CPU from the handlers that still serve.
+         * To accept as soon as it can: in place of a handler that died unexpectedly, or added by
+         * the scaling policy under load. It warms up for a quarter of {@code --warmup}'s rounds,
+         * since the pool is short of capacity while it boots, and its boot takes CPU from the
+         * handlers that serve.
          */
-        REPLACEMENT
+        URGENT
     }
 
     /** The handler's entry point; named, not referenced: spawner and handler share no code but common. */
@@ -124,7 +125,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
             // With --static or --main alone, the default application is not served.
             if (argument.startsWith(Settings.APP.name() + "=") && !Settings.servesApp(config)) {
                 command.add(Settings.APP.name() + "=");
-            } else if (argument.startsWith(Settings.WARMUP.name() + "=") && role == Role.REPLACEMENT) {
+            } else if (argument.startsWith(Settings.WARMUP.name() + "=") && role == Role.URGENT) {
                 command.add(Settings.WARMUP.name() + "=" + replacementWarmup(config.get(Settings.WARMUP)));
             } else {
                 command.add(argument);
@@ -132,7 +133,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         }
     }
 
-    /** The warm-up of a {@link Role#REPLACEMENT}, as {@code --warmup} writes it: a quarter of {@code rounds}. */
+    /** The warm-up of a {@link Role#URGENT}, as {@code --warmup} writes it: a quarter of {@code rounds}. */
     static String replacementWarmup(long rounds) {
         return rounds == 0 ? "off" : String.valueOf(Math.max(1, rounds / 4));
     }

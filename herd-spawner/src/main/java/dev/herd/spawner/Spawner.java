@@ -79,8 +79,12 @@ public final class Spawner {
     private volatile long lastPassNanos;
     /** Whether a handler has accepted since the spawner started: before that, no one is hurried. */
     private boolean hasServed;
-    /** Handlers that died unexpectedly and are not replaced yet: the next spawns are their replacements. */
-    private int replacementsOwed;
+    /**
+     * Handlers the pool needs at once and has not spawned yet: replacements of handlers that died
+     * unexpectedly, and those the scaling policy added under load. They warm up briefly
+     * ({@link HandlerCommand.Role#URGENT}).
+     */
+    private int urgentSpawns;
     /** The kernel's OOM kills as of the last handler exit ({@link Launcher#oomKills}). */
     private long oomKills;
     private final ServiceManager manager;
@@ -483,11 +487,11 @@ public final class Spawner {
             log.add(Level.INFO, "exit", handle + " " + how);
         } else if (handle.killed()) {
             counts.restart(Counts.Restart.HUNG);
-            replacementsOwed++;
+            urgentSpawns++;
             log.add(Level.INFO, "exit", handle + " " + how + " after it hung; replacing it");
         } else {
             counts.restart(oom.isEmpty() ? Counts.Restart.CRASH : Counts.Restart.OOM);
-            replacementsOwed++;
+            urgentSpawns++;
             log.add(Level.WARNING, "exit", handle + " " + how + " unexpectedly" + oom + "; replacing it");
         }
     }
@@ -558,6 +562,7 @@ public final class Spawner {
         if (decision.target() != target) {
             log.add(Level.INFO, "scale", decision.reason());
             counts.scaled(target, decision.target());
+            urgentSpawns += Math.max(0, decision.target() - target);
             target = decision.target();
         }
     }
@@ -651,13 +656,14 @@ public final class Spawner {
                 h.activate();
                 log.add(Level.INFO, "activate", "activated standby " + h);
                 missing--;
-                replacementsOwed = Math.max(0, replacementsOwed - 1);
+                urgentSpawns = Math.max(0, urgentSpawns - 1);
             }
         }
+        urgentSpawns = Math.min(urgentSpawns, Math.max(0, missing));
         while (missing > 0 && bootFailures.maySpawn(now)
-                && spawn(now, replacementsOwed > 0 ? HandlerCommand.Role.REPLACEMENT : HandlerCommand.Role.ACCEPTING)) {
+                && spawn(now, urgentSpawns > 0 ? HandlerCommand.Role.URGENT : HandlerCommand.Role.ACCEPTING)) {
             missing--;
-            replacementsOwed = Math.max(0, replacementsOwed - 1);
+            urgentSpawns = Math.max(0, urgentSpawns - 1);
         }
         // Capacity first, the reserve second: while handlers that will accept still boot, standbys
         // wait, so that on few cores the JVMs the pool needs now do not boot at half speed.
@@ -773,7 +779,7 @@ public final class Spawner {
         pool.add(handle);
         usedSlots.set(slot);
         log.add(Level.INFO, "spawn", "spawned " + handle + (standby ? " for standby" : "")
-                + (role == HandlerCommand.Role.REPLACEMENT ? " in place of one that died (a short warm-up)" : "")
+                + (role == HandlerCommand.Role.URGENT ? ", needed at once (a short warm-up)" : "")
                 + (sockets.reusesPort() ? " on socket " + socket.number() + " of the SO_REUSEPORT group" : ""));
         return true;
     }

@@ -41,14 +41,14 @@ class HandlerCommandTest {
     }
 
     @Test
-    void aReplacementWarmsUpForAQuarterOfTheRoundsAndOthersForAllOfThem() {
+    void aHandlerNeededAtOnceWarmsUpForAQuarterOfTheRoundsAndOthersForAllOfThem() {
         Config config = Config.builder().set(Settings.WARMUP, "200").build();
 
         assertThat(argument(command(config).forHandler(0, 1, HandlerCommand.Role.ACCEPTING, 7, 8080), "warmup"))
                 .isEqualTo("200");
         assertThat(argument(command(config).forHandler(0, 1, HandlerCommand.Role.STANDBY, 7, 8080), "warmup"))
                 .isEqualTo("200");
-        List<String> replacement = command(config).forHandler(0, 1, HandlerCommand.Role.REPLACEMENT, 7, 8080);
+        List<String> replacement = command(config).forHandler(0, 1, HandlerCommand.Role.URGENT, 7, 8080);
         assertThat(argument(replacement, "warmup")).isEqualTo("50");
         assertThat(argument(replacement, HandlerSettings.STANDBY.name())).isEqualTo("false");
         assertThat(HandlerCommand.replacementWarmup(0)).isEqualTo("off");
