@@ -34,6 +34,23 @@ public non-sealed interface HttpApp extends App {
     }
 
     /**
+     * Whether {@link #handle} reads this request's body as it arrives. By default (false) herd
+     * receives the whole body before {@code handle} runs, in memory up to
+     * {@code --request-buffer-memory} and in a temporary file beyond it: a client that sends slowly
+     * then holds a connection, never this application's thread or whatever it holds (a database
+     * connection, a permit). An application that streams large uploads on purpose answers true for
+     * them: {@code handle} then runs as soon as the head has arrived, and
+     * {@link Request#bodyStream()} blocks until the bytes come.
+     *
+     * <p>Called on the event loop with the request's head only (its body methods throw), for
+     * {@link Dispatch#VIRTUAL_THREAD} applications; it must answer at once and never block. On the
+     * event loop a body always arrives whole, and {@code --request-buffering off} streams every body.
+     */
+    default boolean streamsBody(Request request) {
+        return false;
+    }
+
+    /**
      * Requests of this application's own that herd sends it, in each warm-up round of a new handler,
      * before the handler accepts clients ({@link WarmupRequest}); none by default: herd then warms
      * only its own path.

@@ -213,7 +213,24 @@ public final class Settings {
                     + "connection closes.").in(Section.HTTP);
 
     public static final Setting<Duration> BODY_TIMEOUT = Setting.duration("body-timeout", "20s",
-            "The longest a client may pause while it sends a request body; then 408 and the connection closes.")
+            "The longest a client may pause while it sends a request body, and the time it has before "
+                    + "--body-min-rate counts; late, it gets 408 and the connection closes.")
+            .in(Section.HTTP);
+
+    public static final Setting<Long> BODY_MIN_RATE = Setting.size("body-min-rate", "500b",
+            "The slowest a request body may arrive, in bytes per second on average after a first --body-timeout "
+                    + "(each SIZE received earns one more second); slower, 408 and the connection closes. "
+                    + "0b: only pauses count.").in(Section.HTTP);
+
+    public static final Setting<Boolean> REQUEST_BUFFERING = Setting.onOff("request-buffering", "on",
+            "Receive a request's whole body before code that may block sees the request (herd API applications "
+                    + "on virtual threads, JDK HttpServer programs), so that a slow client holds a connection, "
+                    + "never a thread; off: such code reads bodies as they arrive. An application can still ask "
+                    + "to stream its bodies (HttpApp.streamsBody).").in(Section.HTTP);
+
+    public static final Setting<Long> REQUEST_BUFFER_MEMORY = Setting.size("request-buffer-memory", "64k",
+            "How much of one buffered request body is kept in memory; a larger body goes to a temporary file "
+                    + "(in the handler's java.io.tmpdir, unlinked at once), never past --max-body.")
             .in(Section.HTTP);
 
     public static final Setting<Duration> KEEPALIVE_TIMEOUT = Setting.duration("keepalive-timeout", "15s",
@@ -282,7 +299,8 @@ public final class Settings {
             SCALE_INTERVAL, STANDBY,
             THREADS, TRANSPORT, ACCEPT, CPU_AFFINITY, MAX_CONNECTIONS, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, TIMEOUT, BOOT_TIMEOUT, GRACEFUL_TIMEOUT,
             MAX_BOOT_FAILURES, WARMUP, WARMUP_TIME, HANDLER_JVM_OPTS,
-            MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADERS, ACCESS_LOG, ACCESS_LOG_FORMAT, HEADER_TIMEOUT, BODY_TIMEOUT, KEEPALIVE_TIMEOUT,
+            MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADERS, ACCESS_LOG, ACCESS_LOG_FORMAT, HEADER_TIMEOUT, BODY_TIMEOUT,
+            BODY_MIN_RATE, REQUEST_BUFFERING, REQUEST_BUFFER_MEMORY, KEEPALIVE_TIMEOUT,
             KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
             APP, CLASSPATH, MAIN, JAR, JAR_SERVER, JAR_AOT, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
 

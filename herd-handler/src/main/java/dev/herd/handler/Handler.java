@@ -10,6 +10,7 @@ import dev.herd.api.HandlerContext;
 import dev.herd.handler.app.Served;
 import dev.herd.handler.busy.BusyMeter;
 import dev.herd.handler.busy.BusyTime;
+import dev.herd.handler.http.BodyPace;
 import dev.herd.handler.http.HttpPipeline;
 import dev.herd.handler.http.ServingLoop;
 import dev.herd.handler.log.AccessLog;
@@ -123,7 +124,10 @@ final class Handler {
                 config.get(Settings.MAX_HEADERS), config.get(Settings.MAX_BODY),
                 new HttpPipeline.KeepAlive(config.get(Settings.KEEPALIVE_TIMEOUT), config.get(Settings.KEEPALIVE_REQUESTS),
                         config.get(Settings.MAX_CONNECTION_AGE)),
-                new HttpPipeline.Deadlines(config.get(Settings.HEADER_TIMEOUT), config.get(Settings.BODY_TIMEOUT)));
+                new HttpPipeline.Deadlines(config.get(Settings.HEADER_TIMEOUT),
+                        new BodyPace(config.get(Settings.BODY_TIMEOUT), config.get(Settings.BODY_MIN_RATE))),
+                new HttpPipeline.Buffering(config.get(Settings.REQUEST_BUFFERING),
+                        config.get(Settings.REQUEST_BUFFER_MEMORY)));
         if (pipeline != null) {
             ClassWarmup.run(pipeline, context);
             handler.accessLog = AccessLog.open(config.get(Settings.ACCESS_LOG), config.get(Settings.ACCESS_LOG_FORMAT),

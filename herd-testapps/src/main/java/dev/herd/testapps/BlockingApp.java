@@ -70,6 +70,12 @@ public final class BlockingApp implements HttpApp {
         };
     }
 
+    /** {@code /echo} streams its body on purpose: it is read as it arrives, never held whole. */
+    @Override
+    public boolean streamsBody(Request request) {
+        return request.path().equals("/echo");
+    }
+
     private static void copy(InputStream in, OutputStream out) throws java.io.IOException {
         in.transferTo(out);
     }

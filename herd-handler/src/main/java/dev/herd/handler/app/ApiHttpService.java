@@ -69,9 +69,17 @@ public final class ApiHttpService implements HttpService {
         };
     }
 
+    /**
+     * On the loop, a body arrives whole; on a virtual thread, it is received whole first unless the
+     * application streams it ({@link HttpApp#streamsBody}).
+     */
     @Override
     public BodyMode bodyMode(HttpRequest head) {
-        return virtualThreads ? BodyMode.STREAM : BodyMode.WHOLE;
+        if (!virtualThreads) {
+            return BodyMode.WHOLE;
+        }
+        return app instanceof HttpApp http && http.streamsBody(ApiRequest.headOnly(head)) ? BodyMode.STREAM
+                : BodyMode.BUFFERED;
     }
 
     @Override

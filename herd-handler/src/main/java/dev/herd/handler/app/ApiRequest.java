@@ -20,8 +20,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
-/** The API's {@link Request} over one {@link HttpCall}. */
+/**
+ * The API's {@link Request} over one {@link HttpCall}, or over a head alone (what
+ * {@link dev.herd.api.HttpApp#streamsBody} is asked with, before there is a call).
+ */
 final class ApiRequest implements Request {
+    private final HttpRequest head;
     private final HttpCall call;
     private final HttpService.BodyMode mode;
     private Headers headers;
@@ -29,12 +33,31 @@ final class ApiRequest implements Request {
     private boolean streamTaken;
 
     ApiRequest(HttpCall call, HttpService.BodyMode mode) {
+        this.head = call.head();
         this.call = call;
         this.mode = mode;
     }
 
+    private ApiRequest(HttpRequest head) {
+        this.head = head;
+        this.call = null;
+        this.mode = null;
+    }
+
+    /** The request as its head tells it: the methods that need the call (the body, the addresses) throw. */
+    static ApiRequest headOnly(HttpRequest head) {
+        return new ApiRequest(head);
+    }
+
     private HttpRequest head() {
-        return call.head();
+        return head;
+    }
+
+    private HttpCall call() {
+        if (call == null) {
+            throw new IllegalStateException("only the request's head is known here (HttpApp.streamsBody)");
+        }
+        return call;
     }
 
     @Override
@@ -72,13 +95,13 @@ final class ApiRequest implements Request {
     public byte[] body() {
         if (body == null) {
             if (mode == HttpService.BodyMode.WHOLE) {
-                body = ByteBufUtil.getBytes(call.body());
+                body = ByteBufUtil.getBytes(call().body());
             } else {
                 if (streamTaken) {
                     throw new IllegalStateException("the body was read as a stream already");
                 }
                 streamTaken = true;
-                try (InputStream in = call.bodyStream()) {
+                try (InputStream in = call().bodyStream()) {
                     body = in.readAllBytes();
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read the request body: " + e.getMessage(), e);
@@ -97,33 +120,33 @@ final class ApiRequest implements Request {
             throw new IllegalStateException("the body was read already");
         }
         streamTaken = true;
-        return call.bodyStream();
+        return call().bodyStream();
     }
 
     @Override
     public SocketAddress remoteAddress() {
-        return call.remoteAddress();
+        return call().remoteAddress();
     }
 
     @Override
     public SocketAddress localAddress() {
-        return call.localAddress();
+        return call().localAddress();
     }
 
     @Override
     public HandlerContext handler() {
-        return call.handler();
+        return call().handler();
     }
 
     @Override
     public Executor executor() {
-        return call.loop();
+        return call().loop();
     }
 
     @Override
     public CompletionStage<Void> after(Duration delay) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        call.loop().schedule(() -> done.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS);
+        call().loop().schedule(() -> done.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS);
         return done;
     }
 

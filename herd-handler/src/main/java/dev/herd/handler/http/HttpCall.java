@@ -15,7 +15,9 @@ import java.nio.channels.FileChannel;
  * One request and its response, between the HTTP pipeline and an {@link HttpService}.
  *
  * <p>Exactly one of {@link #respond}, {@link #respondFile}, {@link #respondStreaming} or
- * {@link #fail} answers the call, once, from any thread. The response head carries the status,
+ * {@link #fail} answers the call, once, from any thread; answering twice throws, except after the
+ * pipeline answered a client's error itself (400, 408, 413 while a body streams), when the
+ * service's answer is dropped. The response head carries the status,
  * the version is the pipeline's business, and so are {@code Date}, {@code Content-Length},
  * {@code Transfer-Encoding} and {@code Connection}: the pipeline sets them (replacing a service's
  * own). For a HEAD request the pipeline sends the head only, with the length the body would have
@@ -48,10 +50,12 @@ public interface HttpCall {
     ByteBuf body();
 
     /**
-     * In {@link HttpService.BodyMode#STREAM} mode: the body as it arrives. {@code read} blocks, so
-     * it must not be called on an event loop. Past {@link #maxBody()} it throws
-     * {@link dev.herd.api.BodyTooLargeException}; if the client goes away, an {@code IOException}.
-     * What the service leaves unread is discarded by the pipeline after the response.
+     * In {@link HttpService.BodyMode#BUFFERED} mode: the body received whole, read without waiting
+     * (a new stream from its first byte at each call). In {@link HttpService.BodyMode#STREAM} mode:
+     * the body as it arrives; {@code read} blocks, so it must not be called on an event loop. Past
+     * {@link #maxBody()} it throws {@link dev.herd.api.BodyTooLargeException}; if the client goes
+     * away or breaks the body's framing, an {@code IOException} (the client was answered already:
+     * 413 or 400). What the service leaves unread is discarded by the pipeline after the response.
      *
      * @throws IllegalStateException in whole mode
      */
@@ -78,7 +82,8 @@ public interface HttpCall {
     /**
      * The service could not answer: 413 for a {@link dev.herd.api.BodyTooLargeException}, else 500
      * (logged with the stack trace). After a streamed head was sent, the connection is cut instead,
-     * so that the client never takes a partial body for a whole one.
+     * so that the client never takes a partial body for a whole one. After the pipeline answered
+     * the client's own error (a broken or oversized body, a body too slow), it is ignored.
      */
     void fail(Throwable cause);
 

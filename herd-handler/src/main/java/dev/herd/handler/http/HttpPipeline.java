@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -17,17 +18,19 @@ import java.time.Duration;
  *   <li>{@code limits}: {@link KeepAliveLimits}: ends a keep-alive connection after a response when
  *       it has served its requests or its time, or when its loop holds more than its fair share;</li>
  *   <li>{@code exchange}: {@link HttpExchangeHandler}: requests become calls of the
- *       {@link HttpService}, bodies whole (413 past the limit, chunked too) or streamed, responses
- *       framed and kept in order.</li>
+ *       {@link HttpService}, bodies whole, received whole before the call, or streamed (413 past
+ *       the limit, chunked too; 400 for a broken body), responses framed ({@link ResponseFraming})
+ *       and kept in order.</li>
  * </ol>
  */
 public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeaderSize, int maxHeaders, long maxBody,
-                           KeepAlive keepAlive, Deadlines deadlines) {
+                           KeepAlive keepAlive, Deadlines deadlines, Buffering buffering) {
 
-    /** With the default count of field lines ({@code --max-headers}). */
+    /** With the default count of field lines ({@code --max-headers}) and request buffering. */
     public HttpPipeline(HttpService service, int maxInitialLine, int maxHeaderSize, long maxBody, KeepAlive keepAlive,
                         Deadlines deadlines) {
-        this(service, maxInitialLine, maxHeaderSize, Settings.MAX_HEADERS.defaultValue(), maxBody, keepAlive, deadlines);
+        this(service, maxInitialLine, maxHeaderSize, Settings.MAX_HEADERS.defaultValue(), maxBody, keepAlive, deadlines,
+                Buffering.DEFAULT);
     }
 
     /** With the default count of field lines and deadlines. */
@@ -37,14 +40,36 @@ public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeade
 
     /**
      * How long a client may take to send a request: the whole head, from its first byte
-     * ({@code --header-timeout}), and the longest pause within a body ({@code --body-timeout}).
+     * ({@code --header-timeout}), and its body ({@link BodyPace}: the longest pause,
+     * {@code --body-timeout}, and the slowest average, {@code --body-min-rate}).
      * Past either it gets 408 and the connection closes: a slow client holds a connection for a
      * bounded time, and never delays anyone else (all of it is event-driven).
      */
-    public record Deadlines(Duration head, Duration bodyGap) {
-        /** The defaults of {@code --header-timeout} and {@code --body-timeout}. */
+    public record Deadlines(Duration head, BodyPace body) {
+        /** The defaults of {@code --header-timeout}, {@code --body-timeout} and {@code --body-min-rate}. */
         public static final Deadlines DEFAULT = new Deadlines(Settings.HEADER_TIMEOUT.defaultValue(),
                 Settings.BODY_TIMEOUT.defaultValue());
+
+        /** With the default minimum rate of a body. */
+        public Deadlines(Duration head, Duration bodyTimeout) {
+            this(head, new BodyPace(bodyTimeout, Settings.BODY_MIN_RATE.defaultValue()));
+        }
+    }
+
+    /**
+     * Whether a body for code that may block ({@link HttpService.BodyMode#BUFFERED}) is received
+     * whole before the call is made ({@code --request-buffering}), how much of it is kept in memory
+     * ({@code --request-buffer-memory}), and where the rest goes: a temporary file in
+     * {@code directory}, unlinked at once.
+     */
+    public record Buffering(boolean on, long memory, Path directory) {
+        /** The defaults, spilling to the JVM's temporary directory. */
+        public static final Buffering DEFAULT = new Buffering(Settings.REQUEST_BUFFERING.defaultValue(),
+                Settings.REQUEST_BUFFER_MEMORY.defaultValue());
+
+        public Buffering(boolean on, long memory) {
+            this(on, memory, Path.of(System.getProperty("java.io.tmpdir")));
+        }
     }
 
     /**
@@ -75,6 +100,6 @@ public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeade
         }
         pipeline.addLast("limits", new KeepAliveLimits(keepAlive.maxRequests(), keepAlive.maxAge(), loop))
                 .addLast("exchange", new HttpExchangeHandler(service, loop, maxBody, keepAlive.idleTimeout(),
-                deadlines.bodyGap()));
+                        deadlines.body(), buffering));
     }
 }

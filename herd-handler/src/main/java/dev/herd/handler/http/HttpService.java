@@ -20,8 +20,17 @@ public interface HttpService {
          */
         WHOLE,
         /**
+         * {@link #serve} is called once the whole body has arrived (in memory up to
+         * {@code --request-buffer-memory}, beyond it in a temporary file), and the body is read
+         * through {@link HttpCall#bodyStream()}, which never waits: for code on other threads,
+         * which may block, so that a client sending slowly holds a connection and never a thread.
+         * With {@code --request-buffering off} the pipeline streams it instead ({@link #STREAM}).
+         */
+        BUFFERED,
+        /**
          * {@link #serve} is called as soon as the head has arrived, and the body is read as it
-         * comes through {@link HttpCall#bodyStream()}: for code on other threads, which may block.
+         * comes through {@link HttpCall#bodyStream()}: for code on other threads, which may block,
+         * and that streams large bodies on purpose.
          */
         STREAM
     }

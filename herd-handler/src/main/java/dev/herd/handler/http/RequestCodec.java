@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -13,8 +15,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Duration;
@@ -31,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  *       each, no tabs (§3), and the version is spelt {@code HTTP/} in capitals (§2.3);</li>
  *   <li>no field line starts with whitespace: neither a first line after the request line (§2.2)
  *       nor a folded continuation (obs-fold, §5.2), which Netty would join to the previous value;</li>
- *   <li>a head has at most {@code maxFields} field lines (431 past them), which Netty does not count.</li>
+ *   <li>a head has at most {@code maxFields} field lines (431 past them), which Netty does not count;</li>
+ *   <li>every chunk line of a chunked body keeps to the grammar, extensions included (§7.1,
+ *       {@link ChunkLines}): a line off it ends the body with a failed piece (400).</li>
  * </ul>
  * A request that breaks one becomes a failed request ({@link RequestRejected}, 400 or 431) and the
  * rest of the connection's input is dropped, as Netty does with what it cannot parse.
@@ -71,6 +77,8 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
         private boolean discarding;
         /** Fires at the deadline of a head that has begun to arrive; null between heads. */
         private ScheduledFuture<?> headDeadline;
+        /** The chunk lines of the current body, checked as Netty consumes them; null outside a chunked body. */
+        private ChunkLines chunkLines;
 
         Decoder(HttpDecoderConfig config) {
             super(config);
@@ -94,6 +102,9 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
             int from = out.size();
             super.decode(ctx, buffer, out);
             checked = Math.max(0, checked - (buffer.readerIndex() - before));
+            if (chunkLines != null) {
+                checkChunkLines(buffer, before, out, from);
+            }
             for (int i = from; i < out.size(); i++) {
                 Object message = out.get(i);
                 if (message instanceof HttpRequest request) {
@@ -101,9 +112,16 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
                     heads.add(HttpMethod.HEAD.equals(request.method()));
                     if (!request.decoderResult().isSuccess()) {
                         discarding = true;
+                    } else if (HttpUtil.isTransferEncodingChunked(request)) {
+                        chunkLines = new ChunkLines();
                     }
+                } else if (message instanceof HttpContent content && !content.decoderResult().isSuccess()) {
+                    // Netty found the body broken (its own chunk checks): it drops the rest, and so do we.
+                    discarding = true;
+                    chunkLines = null;
                 }
                 if (message instanceof LastHttpContent) {
+                    chunkLines = null;
                     inHead = true;
                     requestLineSeen = false;
                     fields = 0;
@@ -113,6 +131,30 @@ public final class RequestCodec extends CombinedChannelDuplexHandler<RequestCode
             if (inHead && !discarding && (requestLineSeen || buffer.isReadable()) && headDeadline == null) {
                 headDeadline = ctx.executor().schedule(() -> headTimedOut(ctx), headTimeoutNanos, TimeUnit.NANOSECONDS);
             }
+        }
+
+        /**
+         * Follows the chunk lines among the bytes this step consumed ({@link ChunkLines}); a line
+         * off the grammar withdraws what the step produced (it all came after that line) and ends
+         * the body with a failed piece, which the exchange answers 400.
+         */
+        private void checkChunkLines(ByteBuf buffer, int before, List<Object> out, int from) {
+            String problem = chunkLines.consumed(buffer, before, buffer.readerIndex());
+            if (problem == null) {
+                if (chunkLines.done()) {
+                    chunkLines = null;
+                }
+                return;
+            }
+            chunkLines = null;
+            discarding = true;
+            buffer.skipBytes(buffer.readableBytes());
+            while (out.size() > from) {
+                ReferenceCountUtil.release(out.remove(out.size() - 1));
+            }
+            LastHttpContent broken = new DefaultLastHttpContent();
+            broken.setDecoderResult(DecoderResult.failure(RequestRejected.badRequest(problem)));
+            out.add(broken);
         }
 
         /** A failed request that the exchange answers; whatever else the client sends is dropped. */

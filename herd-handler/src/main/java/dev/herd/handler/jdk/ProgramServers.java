@@ -103,9 +103,13 @@ final class ProgramServers implements HttpService {
         }
     }
 
+    /**
+     * A program's handlers block (they run on its executor, whose threads are few): its bodies are
+     * received whole first, unless {@code --request-buffering off}.
+     */
     @Override
     public BodyMode bodyMode(HttpRequest head) {
-        return BodyMode.STREAM;
+        return BodyMode.BUFFERED;
     }
 
     @Override

@@ -33,7 +33,7 @@ final class WarmApp implements HttpApp {
         try {
             return new HttpPipeline(ApiHttpService.of(new WarmApp(), WarmApp.class.getClassLoader()),
                     production.maxInitialLine(), production.maxHeaderSize(), production.maxHeaders(), production.maxBody(),
-                    production.keepAlive(), HttpPipeline.Deadlines.DEFAULT);
+                    production.keepAlive(), HttpPipeline.Deadlines.DEFAULT, production.buffering());
         } catch (BootFailure e) {
             throw new IllegalStateException(e);
         }

@@ -264,6 +264,100 @@ class HttpStreamingTest {
                 .startsWith("HTTP/1.1 417 ");
     }
 
+    /** Bodies whose framing the client broke (RFC 9112 §7.1), each after a first good chunk. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> brokenBodies() {
+        String head = "POST /upload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n";
+        List<String[]> bodies = List.of(
+                new String[]{"a chunk size that overflows", "fffffffffffffffff\r\nx\r\n0\r\n\r\n"},
+                new String[]{"a chunk size with a plus sign", "+2\r\nhi\r\n0\r\n\r\n"},
+                new String[]{"a chunk size that is no number", "zz\r\nhi\r\n0\r\n\r\n"},
+                new String[]{"chunk data not followed by CRLF", "2\r\nhiXY0\r\n\r\n"},
+                new String[]{"a chunk extension without a name", "2;\r\nhi\r\n0\r\n\r\n"},
+                new String[]{"a chunk extension named by a quote", "2;\"x\"\r\nhi\r\n0\r\n\r\n"},
+                new String[]{"a chunk extension with a space in its name", "2;a b\r\nhi\r\n0\r\n\r\n"},
+                new String[]{"a chunk extension with an empty value", "2;a=\r\nhi\r\n0\r\n\r\n"},
+                new String[]{"a last chunk with a nameless extension", "0;\r\n\r\n"});
+        List<org.junit.jupiter.params.provider.Arguments> cases = new java.util.ArrayList<>();
+        for (HttpService.BodyMode mode : List.of(HttpService.BodyMode.STREAM, HttpService.BodyMode.BUFFERED)) {
+            for (String[] body : bodies) {
+                cases.add(org.junit.jupiter.params.provider.Arguments.of(mode, body[0], head + body[1]));
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * A body the client broke is its error, found wherever: 400 and the connection closed, never
+     * the 500 the service's own failure would give (it reads the body as a JDK program would, and
+     * fails with what the read threw). A buffered body's service is never called.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}: {1}")
+    @org.junit.jupiter.params.provider.MethodSource("brokenBodies")
+    void aBrokenBodyIs400AndClosedNever500(HttpService.BodyMode bodyMode, String what, String request) throws Exception {
+        mode = bodyMode;
+        java.util.concurrent.atomic.AtomicInteger called = new java.util.concurrent.atomic.AtomicInteger();
+        onCall = call -> {
+            called.incrementAndGet();
+            try (InputStream in = call.bodyStream()) {
+                byte[] body = in.readAllBytes();
+                call.respond(ok(), Unpooled.wrappedBuffer(body));
+            } catch (IOException e) {
+                throw new IllegalStateException("the program could not read its body", e);
+            }
+        };
+
+        String reply = exchange(request);
+
+        assertThat(reply).as(what).startsWith("HTTP/1.1 400 ").containsIgnoringCase("connection: close")
+                .doesNotContain(" 500 ").doesNotContain(" 200 ");
+        if (bodyMode == HttpService.BodyMode.BUFFERED) {
+            assertThat(called).as("calls of the service").hasValue(0);
+        }
+    }
+
+    @Test
+    void aGoodChunkExtensionIsAccepted() throws Exception {
+        mode = HttpService.BodyMode.BUFFERED;
+        onCall = call -> {
+            try (InputStream in = call.bodyStream()) {
+                call.respond(ok(), Unpooled.wrappedBuffer(in.readAllBytes()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        String reply = exchange("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + "3 ; a = b;c;d=\"q \\\" x\"\r\nabc\r\n2;x\r\nde\r\n0;last=1\r\nTrailer-Field: v\r\n\r\n");
+        assertThat(reply).startsWith("HTTP/1.1 200 ").endsWith("abcde");
+    }
+
+    /**
+     * A buffered body reaches the service whole, however it arrived: in memory under the bound,
+     * from a temporary file over it (which is gone when the exchange ends).
+     */
+    @Test
+    void aBufferedBodyIsCalledWithOnceWholeFromMemoryOrAFile() throws Exception {
+        mode = HttpService.BodyMode.BUFFERED;
+        CompletableFuture<Integer> available = new CompletableFuture<>();
+        onCall = call -> {
+            try (InputStream in = call.bodyStream()) {
+                available.complete(in.available());
+                byte[] body = in.readAllBytes();
+                call.respond(ok(), Unpooled.copiedBuffer("got " + body.length + " " + java.util.Arrays.hashCode(body),
+                        StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        byte[] big = new byte[(int) HttpPipeline.Buffering.DEFAULT.memory() * 3 + 17];
+        new java.util.Random(7).nextBytes(big);
+
+        String reply = exchange("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: " + big.length
+                + "\r\nConnection: close\r\n\r\n", big);
+
+        assertThat(reply).startsWith("HTTP/1.1 200 ").endsWith("got " + big.length + " " + java.util.Arrays.hashCode(big));
+        assertThat(available.get(5, TimeUnit.SECONDS)).as("all of it there at the call").isEqualTo(big.length);
+    }
+
     private static DefaultHttpResponse ok() {
         return new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     }

@@ -101,7 +101,7 @@ class IdleSweepTest {
     @Test
     void aBodyPausedPastTheBodyTimeoutIsAnswered408AndClosed() {
         EmbeddedChannel ch = pipeline.channel(HttpPipeline.KeepAlive.idleTimeout(TIMEOUT),
-                new HttpPipeline.Deadlines(Duration.ofSeconds(10), Duration.ofSeconds(6)));
+                new HttpPipeline.Deadlines(Duration.ofSeconds(10), new BodyPace(Duration.ofSeconds(6), 0)));
         ch.writeInbound(DemoPipeline.ascii("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab"));
         advance(ch, 5_000);
         ch.writeInbound(DemoPipeline.ascii("cd"));
@@ -110,6 +110,40 @@ class IdleSweepTest {
         advance(ch, 2_000);
         assertThat(DemoPipeline.drainOutbound(ch)).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close");
         assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void aBodyTrickledSlowerThanTheMinimumRateIsAnswered408AfterTheBodyTimeout() {
+        EmbeddedChannel ch = pipeline.channel(HttpPipeline.KeepAlive.idleTimeout(TIMEOUT),
+                new HttpPipeline.Deadlines(Duration.ofSeconds(10), new BodyPace(Duration.ofSeconds(6), 500)));
+        ch.writeInbound(DemoPipeline.ascii("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"));
+        for (int second = 1; second <= 5; second++) {
+            advance(ch, 1_000);
+            ch.writeInbound(DemoPipeline.ascii("a"));
+        }
+        advance(ch, 900);
+        assertThat(ch.outboundMessages()).as("a byte a second, 5.9 s in").isEmpty();
+        for (int second = 6; second <= 8 && ch.outboundMessages().isEmpty(); second++) {
+            ch.writeInbound(DemoPipeline.ascii("a"));
+            advance(ch, 1_000);
+        }
+        assertThat(DemoPipeline.drainOutbound(ch)).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close");
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void aBodyAtAFairRateEarnsItsTime() {
+        EmbeddedChannel ch = pipeline.channel(HttpPipeline.KeepAlive.idleTimeout(TIMEOUT),
+                new HttpPipeline.Deadlines(Duration.ofSeconds(10), new BodyPace(Duration.ofSeconds(6), 500)));
+        ch.writeInbound(DemoPipeline.ascii("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 12000\r\n\r\n"));
+        String kilobyte = "b".repeat(1_000);
+        for (int second = 1; second <= 12; second++) {
+            advance(ch, 1_000);
+            assertThat(ch.outboundMessages()).as("%d s in, %d bytes sent", second, (second - 1) * 1_000).isEmpty();
+            ch.writeInbound(DemoPipeline.ascii(kilobyte));
+        }
+        assertThat(DemoPipeline.drainOutbound(ch)).startsWith("HTTP/1.1 200 ");
+        assertFalse(ch.finishAndReleaseAll());
     }
 
     private EmbeddedChannel connection() {
