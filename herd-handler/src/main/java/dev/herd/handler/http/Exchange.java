@@ -78,6 +78,11 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
     private volatile boolean refused;
     private HttpService.BodyMode mode = HttpService.BodyMode.WHOLE;
     private RequestBody stream;
+    /** Accepted whole or buffered: the call is made once the body has arrived. */
+    private boolean gathered;
+    private long memoryBound;
+    private java.nio.file.Path spillDirectory;
+    /** The body gathered so far; made at its first byte, so a request without one costs nothing. */
     private ReceivedBody received;
     private long receivedBytes;
     /** When the body began to arrive, moved on by the time herd itself did not read it (the loop's ticker). */
@@ -127,8 +132,11 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
                 stream = new RequestBody(streamLowWater, connection::bodyDrained);
                 dispatch();
             }
-            case BUFFERED -> received = new ReceivedBody(ctx.alloc(), memoryBound, spillDirectory);
-            case WHOLE -> received = new ReceivedBody(ctx.alloc(), maxBody, spillDirectory);
+            case BUFFERED, WHOLE -> {
+                gathered = true;
+                this.memoryBound = mode == HttpService.BodyMode.WHOLE ? maxBody : memoryBound;
+                this.spillDirectory = spillDirectory;
+            }
         }
     }
 
@@ -148,9 +156,12 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
             }
             if (stream != null) {
                 stream.offer(bytes.retain());
-            } else if (received != null && !closeAfter && !answered.get()) {
+            } else if (gathered && !closeAfter && !answered.get() && bytes.isReadable()) {
                 // (Otherwise refused, or answered without its body: what comes is dropped.)
                 try {
+                    if (received == null) {
+                        received = new ReceivedBody(ctx.alloc(), memoryBound, spillDirectory);
+                    }
                     received.add(bytes.retain());
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.ERROR, "cannot keep the request body of " + head.method() + " "
@@ -166,7 +177,7 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
             bodyComplete = true;
             if (stream != null) {
                 stream.end();
-            } else if (received != null && !dispatched && !closeAfter && !answered.get()) {
+            } else if (gathered && !dispatched && !closeAfter && !answered.get()) {
                 dispatch();
             }
             maybeOver();
@@ -319,14 +330,14 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
         if (mode != HttpService.BodyMode.WHOLE) {
             throw new IllegalStateException("the body of this call is read as a stream");
         }
-        return received.bytes();
+        return received != null ? received.bytes() : Unpooled.EMPTY_BUFFER;
     }
 
     @Override
     public InputStream bodyStream() {
         return switch (mode) {
             case STREAM -> stream;
-            case BUFFERED -> received.stream();
+            case BUFFERED -> received != null ? received.stream() : InputStream.nullInputStream();
             case WHOLE -> throw new IllegalStateException("the body of this call was received whole, in memory");
         };
     }
