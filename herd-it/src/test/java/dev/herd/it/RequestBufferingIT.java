@@ -90,14 +90,18 @@ class RequestBufferingIT {
             // Fresh requests for as long as the tricklers are owed their answer (bounded: they
             // get it at the body timeout).
             int fresh = 0;
+            Duration slowest = Duration.ZERO;
             while (!trickle.anyAnswered() && fresh < 100) {
                 long start = System.nanoTime();
                 HttpProbe.Reply reply = herd.get("/");
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 assertThat(reply.status()).isEqualTo(200);
                 assertThat(took).as("fresh request %d while %d bodies trickle", fresh, TRICKLERS).isLessThan(FRESH);
+                slowest = took.compareTo(slowest) > 0 ? took : slowest;
                 fresh++;
             }
+            System.out.printf("%s: %d fresh requests while %d bodies trickled, the slowest in %d ms%n", target, fresh,
+                    TRICKLERS, slowest.toMillis());
             assertThat(fresh).as("fresh requests served while they trickled").isGreaterThan(3);
             trickle.await408s(BODY_TIMEOUT);
         }
