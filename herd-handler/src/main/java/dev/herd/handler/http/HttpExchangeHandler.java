@@ -9,8 +9,8 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -39,7 +39,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -583,22 +582,22 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
         }
 
         @Override
-        public void respondFile(HttpResponse response, FileChannel file, long offset, long length) {
+        public void respondRegion(HttpResponse response, FileRegion region) {
             if (!answered.compareAndSet(false, true)) {
-                closeQuietly(file);
+                region.release();
                 throw new IllegalStateException("this call was answered already");
             }
             onLoop(() -> {
-                if (!prepare(response, length)) {
-                    closeQuietly(file);
+                if (!prepare(response, region.count())) {
+                    region.release();
                     return;
                 }
                 ctx.write(response);
                 if (sendsBody(response)) {
-                    bytesSent += length;
-                    ctx.write(new DefaultFileRegion(file, offset, length));
+                    bytesSent += region.count();
+                    ctx.write(region);
                 } else {
-                    closeQuietly(file);
+                    region.release();
                 }
                 ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(this::written);
             });
@@ -834,13 +833,5 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
     private static ByteBuf releaseAndEmpty(ByteBuf body) {
         body.release();
         return Unpooled.EMPTY_BUFFER;
-    }
-
-    private static void closeQuietly(FileChannel file) {
-        try {
-            file.close();
-        } catch (IOException ignored) {
-            // Nothing was sent from it.
-        }
     }
 }
