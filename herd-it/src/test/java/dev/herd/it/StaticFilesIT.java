@@ -1,13 +1,18 @@
 package dev.herd.it;
 
+import dev.herd.testkit.Await;
 import dev.herd.testkit.HerdProcess;
 import dev.herd.testkit.HttpProbe;
+import dev.herd.testkit.KeepAliveConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -51,6 +56,71 @@ class StaticFilesIT {
                 assertThat(r.body()).as(target).doesNotContain("top secret");
             }
             assertThat(herd.unexpectedProblems()).isEmpty();
+        }
+    }
+
+    /**
+     * The handlers' open-file caches see a file replaced by a rename, and one removed, within their
+     * validity (a second): every request after that gets the new state, whichever handler and loop
+     * answers. The large file goes out with sendfile from a descriptor the responses share.
+     */
+    @Test
+    void filesReplacedOrRemovedOnDiskAreSeenByEveryHandler(@TempDir Path tmp) throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("www"));
+        Files.writeString(root.resolve("small.txt"), "first small");
+        String bigBefore = pattern(300 * 1024, 'a');
+        String bigAfter = pattern(300 * 1024, 'A');
+        Files.writeString(root.resolve("big.bin"), bigBefore, StandardCharsets.ISO_8859_1);
+        try (HerdProcess herd = HerdProcess.serve("static-replaced", "--handlers", "2", "--static", root.toString())) {
+            herd.awaitReady(2);
+            for (int i = 0; i < 20; i++) { // cached by most loops, if not all
+                assertThat(herd.get("/small.txt").body()).isEqualTo("first small");
+                assertThat(herd.get("/big.bin").body()).isEqualTo(bigBefore);
+            }
+
+            replace(root.resolve("small.txt"), "second small");
+            replace(root.resolve("big.bin"), bigAfter);
+            Await.until("every handler serving the replaced files", Duration.ofSeconds(30),
+                    () -> answers(herd, "/small.txt", "second small") && answers(herd, "/big.bin", bigAfter));
+            try (KeepAliveConnection connection = new KeepAliveConnection(herd.address())) {
+                for (int i = 0; i < 5; i++) { // one connection, one loop: its shared descriptor, again and again
+                    assertThat(connection.get("/big.bin").body()).isEqualTo(bigAfter);
+                }
+            }
+
+            Files.delete(root.resolve("small.txt"));
+            Await.until("every handler answering 404 for the removed file", Duration.ofSeconds(30),
+                    () -> answers(herd, "/small.txt", "Not Found\n"));
+            assertThat(herd.unexpectedProblems()).isEmpty();
+        }
+    }
+
+    /** {@code length} bytes cycling from {@code first} through 26 letters. */
+    private static String pattern(int length, char first) {
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append((char) (first + i % 26));
+        }
+        return text.toString();
+    }
+
+    /** Writes {@code content} beside {@code file}, then renames it into place, as a deployment does. */
+    private static void replace(Path file, String content) throws IOException {
+        Path next = Files.writeString(file.resolveSibling(".next"), content, StandardCharsets.ISO_8859_1);
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Whether 20 requests in a row, each on a connection of its own, all get {@code body}. */
+    private static boolean answers(HerdProcess herd, String target, String body) {
+        try {
+            for (int i = 0; i < 20; i++) {
+                if (!herd.get(target).body().equals(body)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

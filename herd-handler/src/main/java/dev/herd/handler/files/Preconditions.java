@@ -75,6 +75,9 @@ final class Preconditions {
 
     /** The members of every line of a list field, joined (RFC 9110 §5.3), or null if absent. */
     private static String list(HttpHeaders headers, CharSequence name) {
+        if (!headers.contains(name)) {
+            return null; // most requests have none: no list to make for them
+        }
         List<String> lines = headers.getAll(name);
         return lines.isEmpty() ? null : String.join(",", lines);
     }
@@ -84,6 +87,9 @@ final class Preconditions {
      * an HTTP-date, or given more than once.
      */
     private static Long date(HttpHeaders headers, CharSequence name) {
+        if (!headers.contains(name)) {
+            return null;
+        }
         List<String> lines = headers.getAll(name);
         if (lines.size() != 1) {
             return null;

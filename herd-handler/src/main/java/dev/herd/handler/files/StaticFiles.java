@@ -2,25 +2,22 @@ package dev.herd.handler.files;
 
 import dev.herd.handler.http.HttpCall;
 import dev.herd.handler.http.HttpService;
+import dev.herd.time.MonotonicClock;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
@@ -28,16 +25,21 @@ import java.util.stream.Stream;
 
 /**
  * Serves the files of one directory tree ({@code --static DIR}), as nginx serves a {@code root}:
- * GET and HEAD, zero-copy bodies, validators and conditional requests, single byte ranges,
- * index files, optional directory listings.
+ * GET and HEAD, validators and conditional requests, single byte ranges, index files, optional
+ * directory listings.
  *
- * <p>It runs on the event loop: per request it parses the path, resolves it ({@code realpath},
- * {@code stat}) and opens the file; the body is sent by the pipeline with {@code sendfile}.
+ * <p>It runs on the event loop, and each loop keeps an {@link OpenFileCache} of the request paths
+ * it has answered, as nginx's {@code open_file_cache}: a path seen within the last second is
+ * answered without a system call, from the file's bytes in memory (up to 16 KiB) or from its open
+ * descriptor with {@code sendfile}; an older one is checked with one {@code stat}. Only a path the
+ * cache does not know is parsed and resolved ({@code realpath}, {@code stat}) and its file opened.
+ * Directory redirects and listings are never cached.
  *
  * <p>No request reaches a file outside the tree: {@link TargetPath} refuses every name that
  * could climb out before the file system is asked, and the real path of what a name resolves to
  * must lie inside the real path of the root, so a symbolic link may point anywhere within the
- * tree but nowhere outside it (404, as if the link were not there).
+ * tree but nowhere outside it (404, as if the link were not there). The cache serves only files
+ * that passed that check, and drops one as soon as its path leads to another inode.
  */
 public final class StaticFiles implements HttpService {
     private static final String ALLOWED = "GET, HEAD";
@@ -47,6 +49,12 @@ public final class StaticFiles implements HttpService {
     private final Path root;
     private final Optional<String> index;
     private final boolean listing;
+    private final FileSystemCalls fs;
+    /**
+     * Each loop's own cache: a loop is one thread, so its cache needs no lock. Netty's loop threads
+     * remove their thread-locals as they end, which closes the cache's files.
+     */
+    private final FastThreadLocal<OpenFileCache> caches;
 
     /**
      * @param dir     the directory to serve (its real path is taken once, now)
@@ -55,6 +63,12 @@ public final class StaticFiles implements HttpService {
      * @throws IllegalArgumentException if {@code dir} is not a readable directory
      */
     public StaticFiles(Path dir, Optional<String> index, boolean listing) {
+        this(dir, index, listing, OpenFileCache.Limits.DEFAULT, MonotonicClock.SYSTEM, FileSystemCalls.JDK);
+    }
+
+    /** With the cache's limits, its clock and the system calls given (rule 8: tests move the clock). */
+    StaticFiles(Path dir, Optional<String> index, boolean listing, OpenFileCache.Limits limits, MonotonicClock clock,
+                FileSystemCalls fs) {
         try {
             this.root = dir.toRealPath();
         } catch (IOException e) {
@@ -65,6 +79,23 @@ public final class StaticFiles implements HttpService {
         }
         this.index = index;
         this.listing = listing;
+        this.fs = fs;
+        this.caches = new FastThreadLocal<>() {
+            @Override
+            protected OpenFileCache initialValue() {
+                return new OpenFileCache(limits, clock, fs);
+            }
+
+            @Override
+            protected void onRemoval(OpenFileCache cache) {
+                cache.close();
+            }
+        };
+    }
+
+    /** The cache of the calling thread (a loop's), made at its first use. */
+    OpenFileCache cache() {
+        return caches.get();
     }
 
     /** The file system is read on the loop; request bodies are of no use to GET and HEAD. */
@@ -75,12 +106,13 @@ public final class StaticFiles implements HttpService {
 
     @Override
     public void serve(HttpCall call) throws IOException {
-        serve(call, List.of(), TargetPath.parse(call.head().uri()));
+        serve(call, List.of(), null);
     }
 
     /**
-     * Serves {@code target}, whose names are relative to the root; {@code mount} holds the names
-     * of the URL path the root is served at, for redirects and listings.
+     * Serves {@code target}, whose names are relative to the root, or when it is null the request's
+     * own target, read only if the cache does not know it; {@code mount} holds the names of the URL
+     * path the root is served at, for redirects and listings.
      */
     void serve(HttpCall call, List<String> mount, TargetPath target) throws IOException {
         HttpMethod method = call.head().method();
@@ -91,27 +123,59 @@ public final class StaticFiles implements HttpService {
             Replies.text(call, head);
             return;
         }
-        switch (target) {
+        OpenFileCache cache = cache();
+        String key = key(mount, call.head().uri());
+        OpenFileCache.Entry known = cache.get(key);
+        if (known != null) {
+            answer(call, known);
+            return;
+        }
+        switch (target != null ? target : TargetPath.parse(call.head().uri())) {
             case TargetPath.Refused refused -> Replies.text(call, refused.status());
-            case TargetPath.Names path -> serve(call, mount, path);
+            case TargetPath.Names path -> serve(call, mount, path, cache, key);
         }
     }
 
-    private void serve(HttpCall call, List<String> mount, TargetPath.Names path) throws IOException {
+    /**
+     * The cache's key for a request: its path as received, without the query (no answer the cache
+     * gives depends on it), after the names of the mount, which decide what the path names. A
+     * prefix holds no NUL (it is a plain path), so no two mounts and paths make the same key.
+     */
+    private static String key(List<String> mount, String uri) {
+        String path = uri;
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                path = uri.substring(0, i);
+                break;
+            }
+        }
+        return mount.isEmpty() ? path : String.join("/", mount) + '\0' + path;
+    }
+
+    private void serve(HttpCall call, List<String> mount, TargetPath.Names path, OpenFileCache cache, String key)
+            throws IOException {
         switch (lookUp(path.names())) {
-            case Missing missing -> Replies.text(call, missing.status());
-            case Found dir when dir.attributes().isDirectory() -> serveDirectory(call, mount, path, dir);
+            case Missing missing -> answer(call, cache.refuse(key, OpenFileCache.Refusal.of(missing.status())));
+            case Found dir when dir.attributes().isDirectory() -> serveDirectory(call, mount, path, dir, cache, key);
             case Found file when file.attributes().isRegularFile() && !path.trailingSlash() ->
-                    serveFile(call, file, path.names().getLast());
+                    answer(call, cache.open(key, file.named(), file.real(), file.attributes(), path.names().getLast()));
             // A file asked for as a directory ("/a.txt/"), as nginx answers it, or what is
             // neither file nor directory: opening a FIFO would block the loop, a device is no
             // business of a web server.
-            case Found _ -> Replies.text(call, HttpResponseStatus.NOT_FOUND);
+            case Found _ -> answer(call, cache.refuse(key, OpenFileCache.Refusal.NOT_FOUND));
         }
     }
 
-    private void serveDirectory(HttpCall call, List<String> mount, TargetPath.Names path, Found dir)
-            throws IOException {
+    private static void answer(HttpCall call, OpenFileCache.Entry entry) {
+        switch (entry) {
+            case CachedFile file -> serveFile(call, file);
+            case OpenFileCache.Refusal refusal -> Replies.text(call, refusal.status());
+        }
+    }
+
+    private void serveDirectory(HttpCall call, List<String> mount, TargetPath.Names path, Found dir,
+                                OpenFileCache cache, String key) throws IOException {
         if (!path.trailingSlash()) {
             // Relative links in the directory's page resolve against its URL only with the slash.
             HttpResponse head = Replies.head(HttpResponseStatus.MOVED_PERMANENTLY);
@@ -120,9 +184,10 @@ public final class StaticFiles implements HttpService {
             return;
         }
         if (index.isPresent()
-                && lookUp(dir.path().resolve(index.get())) instanceof Found file
+                && lookUp(dir.named().resolve(index.get())) instanceof Found file
                 && file.attributes().isRegularFile()) {
-            serveFile(call, file, index.get());
+            // Kept under the directory's path: a check stats the index through the directory's name.
+            answer(call, cache.open(key, file.named(), file.real(), file.attributes(), index.get()));
             return;
         }
         if (!listing) {
@@ -130,7 +195,7 @@ public final class StaticFiles implements HttpService {
             return;
         }
         byte[] page = DirectoryListing.render(directoryUrl(mount, path, false), path.names().isEmpty(),
-                DirectoryListing.read(dir.path(), root));
+                DirectoryListing.read(dir.real(), root));
         HttpResponse head = Replies.head(HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.HTML);
         call.respond(head, Unpooled.wrappedBuffer(page));
@@ -154,90 +219,51 @@ public final class StaticFiles implements HttpService {
     }
 
     /** A regular file: its validators decide between 412, 304, 416, 206 and 200. */
-    private void serveFile(HttpCall call, Found found, String name) throws IOException {
-        FileChannel file;
-        try {
-            // The real path has no links left; NOFOLLOW_LINKS refuses one swapped in since.
-            file = FileChannel.open(found.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (AccessDeniedException e) {
-            Replies.text(call, HttpResponseStatus.FORBIDDEN);
-            return;
-        } catch (FileSystemException e) {
-            Replies.text(call, HttpResponseStatus.NOT_FOUND); // removed or replaced since the lookup
-            return;
-        }
-        boolean handedOver = false;
-        try {
-            Validators validators = Validators.of(found.attributes());
-            HttpHeaders request = call.head().headers();
-            switch (Preconditions.evaluate(request, validators)) {
-                case PRECONDITION_FAILED -> Replies.text(call, HttpResponseStatus.PRECONDITION_FAILED);
-                case NOT_MODIFIED -> {
-                    // RFC 9110 §15.4.5: a 304 carries the validators a 200 would have carried.
-                    HttpResponse head = Replies.head(HttpResponseStatus.NOT_MODIFIED);
-                    setValidators(head.headers(), validators);
-                    call.respond(head, Unpooled.EMPTY_BUFFER);
-                }
-                case PROCEED -> handedOver = send(call, file, found.attributes().size(), name, validators);
-            }
-        } finally {
-            if (!handedOver) {
-                file.close(); // closing twice is harmless, should the pipeline have taken it after all
-            }
+    private static void serveFile(HttpCall call, CachedFile file) {
+        switch (Preconditions.evaluate(call.head().headers(), file.validators())) {
+            case PRECONDITION_FAILED -> Replies.text(call, HttpResponseStatus.PRECONDITION_FAILED);
+            case NOT_MODIFIED -> call.respond(file.head(HttpResponseStatus.NOT_MODIFIED, false), Unpooled.EMPTY_BUFFER);
+            case PROCEED -> send(call, file);
         }
     }
 
-    /** Sends the whole file or the one range asked for; false if no body was handed over. */
-    private static boolean send(HttpCall call, FileChannel file, long size, String name, Validators validators) {
+    /** Sends the whole file or the one range asked for. */
+    private static void send(HttpCall call, CachedFile file) {
         HttpRequest request = call.head();
+        long size = file.size();
         ByteRanges ranges = ByteRanges.WHOLE;
-        List<String> range = request.headers().getAll(HttpHeaderNames.RANGE);
         // Range is for GET only (RFC 9110 §14.2); a repeated Range field is no valid field.
-        if (request.method().equals(HttpMethod.GET) && range.size() == 1
-                && Preconditions.rangeApplies(request.headers(), validators)) {
-            ranges = ByteRanges.parse(range.getFirst(), size);
+        if (request.method().equals(HttpMethod.GET) && request.headers().contains(HttpHeaderNames.RANGE)) {
+            List<String> range = request.headers().getAll(HttpHeaderNames.RANGE);
+            if (range.size() == 1 && Preconditions.rangeApplies(request.headers(), file.validators())) {
+                ranges = ByteRanges.parse(range.getFirst(), size);
+            }
         }
-        HttpResponse head;
         switch (ranges) {
             case ByteRanges.Unsatisfiable _ -> {
-                head = Replies.head(RANGE_NOT_SATISFIABLE);
+                HttpResponse head = Replies.head(RANGE_NOT_SATISFIABLE);
                 head.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size); // §15.5.17
                 Replies.text(call, head);
-                return false;
             }
             case ByteRanges.Part part -> {
-                head = Replies.head(HttpResponseStatus.PARTIAL_CONTENT);
+                HttpResponse head = file.head(HttpResponseStatus.PARTIAL_CONTENT, true);
                 head.headers().set(HttpHeaderNames.CONTENT_RANGE,
                         "bytes " + part.first() + "-" + part.last() + "/" + size);
-                setContentHeaders(head.headers(), name, validators);
-                call.respondFile(head, file, part.first(), part.length());
+                file.respond(call, head, part.first(), part.length());
             }
-            case ByteRanges.Whole _ -> {
-                head = Replies.head(HttpResponseStatus.OK);
-                setContentHeaders(head.headers(), name, validators);
-                call.respondFile(head, file, 0, size);
-            }
+            case ByteRanges.Whole _ -> file.respond(call, file.head(HttpResponseStatus.OK, true), 0, size);
         }
-        return true;
-    }
-
-    private static void setContentHeaders(HttpHeaders headers, String name, Validators validators) {
-        headers.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.of(name));
-        headers.set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
-        setValidators(headers, validators);
-    }
-
-    private static void setValidators(HttpHeaders headers, Validators validators) {
-        headers.set(HttpHeaderNames.ETAG, validators.etag());
-        headers.set(HttpHeaderNames.LAST_MODIFIED, validators.lastModified());
     }
 
     /** What a path names: a file or directory inside the tree, or the status of a miss. */
     private sealed interface Lookup {
     }
 
-    /** @param path the real path, inside the root */
-    private record Found(Path path, BasicFileAttributes attributes) implements Lookup {
+    /**
+     * @param named the path as the request names it, under the root, links unresolved
+     * @param real  its real path, inside the root
+     */
+    private record Found(Path named, Path real, BasicFileAttributes attributes) implements Lookup {
     }
 
     private record Missing(HttpResponseStatus status) implements Lookup {
@@ -256,13 +282,13 @@ public final class StaticFiles implements HttpService {
         return lookUp(path);
     }
 
-    private Lookup lookUp(Path path) throws IOException {
+    private Lookup lookUp(Path named) throws IOException {
         try {
-            Path real = path.toRealPath();
+            Path real = fs.realPath(named);
             if (!real.startsWith(root)) {
                 return new Missing(HttpResponseStatus.NOT_FOUND); // a link that leads out of the tree
             }
-            return new Found(real, Files.readAttributes(real, BasicFileAttributes.class));
+            return new Found(named, real, fs.attributes(real));
         } catch (AccessDeniedException e) {
             return new Missing(HttpResponseStatus.FORBIDDEN);
         } catch (FileSystemException e) {

@@ -6,8 +6,8 @@ import dev.herd.handler.log.AccessLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -28,7 +28,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -362,22 +361,22 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
     }
 
     @Override
-    public void respondFile(HttpResponse response, FileChannel file, long offset, long length) {
+    public void respondRegion(HttpResponse response, FileRegion region) {
         if (!claim()) {
-            closeQuietly(file);
+            region.release();
             return;
         }
         onLoop(() -> {
-            if (!prepare(response, length)) {
-                closeQuietly(file);
+            if (!prepare(response, region.count())) {
+                region.release();
                 return;
             }
             ctx.write(response);
             if (sendsBody(response)) {
-                bytesSent += length;
-                ctx.write(new DefaultFileRegion(file, offset, length));
+                bytesSent += region.count();
+                ctx.write(region);
             } else {
-                closeQuietly(file);
+                region.release();
             }
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(this::written);
         });
@@ -588,13 +587,5 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         return response;
-    }
-
-    private static void closeQuietly(FileChannel file) {
-        try {
-            file.close();
-        } catch (IOException ignored) {
-            // Nothing was sent from it.
-        }
     }
 }

@@ -2,7 +2,9 @@ package dev.herd.handler.http;
 
 import dev.herd.api.HandlerContext;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 
@@ -14,11 +16,11 @@ import java.nio.channels.FileChannel;
 /**
  * One request and its response, between the HTTP pipeline and an {@link HttpService}.
  *
- * <p>Exactly one of {@link #respond}, {@link #respondFile}, {@link #respondStreaming} or
- * {@link #fail} answers the call, once, from any thread; answering twice throws, except after the
- * pipeline answered a client's error itself (400, 408, 413 while a body streams), when the
- * service's answer is dropped. The response head carries the status,
- * the version is the pipeline's business, and so are {@code Date}, {@code Content-Length},
+ * <p>Exactly one of {@link #respond}, {@link #respondFile}, {@link #respondRegion},
+ * {@link #respondStreaming} or {@link #fail} answers the call, once, from any thread; answering
+ * twice throws, except after the pipeline answered a client's error itself (400, 408, 413 while a
+ * body streams), when the service's answer is dropped. The response head carries the status, the
+ * version is the pipeline's business, and so are {@code Date}, {@code Content-Length},
  * {@code Transfer-Encoding} and {@code Connection}: the pipeline sets them (replacing a service's
  * own). For a HEAD request the pipeline sends the head only, with the length the body would have
  * had.
@@ -68,7 +70,17 @@ public interface HttpCall {
      * Answers with {@code length} bytes of an open file from {@code offset}, sent zero-copy; the
      * pipeline closes the file once written (or if the connection closes first).
      */
-    void respondFile(HttpResponse head, FileChannel file, long offset, long length);
+    default void respondFile(HttpResponse head, FileChannel file, long offset, long length) {
+        respondRegion(head, new DefaultFileRegion(file, offset, length));
+    }
+
+    /**
+     * Answers with a region of a file, sent zero-copy; the pipeline releases the region once
+     * written (or if the connection closes first). A {@link DefaultFileRegion} goes out with
+     * {@code sendfile} on either transport, a subclass too: one whose file several responses send
+     * from at once overrides {@code deallocate} to let go of its share instead of closing the file.
+     */
+    void respondRegion(HttpResponse head, FileRegion region);
 
     /**
      * Answers with a head now and a body written as it is produced, from a thread that may block

@@ -158,6 +158,23 @@ class MountedServiceTest {
         assertThat(top.text()).contains("<title>Index of /assets/with space/</title>");
     }
 
+    /** The files' cache knows paths as received: the mount decides which file a path names. */
+    @Test
+    void oneFilesServiceUnderTwoMountsKeepsTheirPathsApart() throws Exception {
+        MountedService atTheRoot = new MountedService("", files, Optional.empty());
+        MountedService underSite = new MountedService("/site", files, Optional.empty());
+
+        for (int round = 0; round < 2; round++) {
+            RecordingCall site = RecordingCall.get("/site/index.html");
+            atTheRoot.serve(site);
+            RecordingCall root = RecordingCall.get("/site/index.html");
+            underSite.serve(root);
+
+            assertThat(site.text()).isEqualTo("site home\n");
+            assertThat(root.text()).isEqualTo(INDEX);
+        }
+    }
+
     @Test
     void withoutAnApplicationEverythingElseIs404() throws Exception {
         MountedService service = new MountedService("/assets", files, Optional.empty());

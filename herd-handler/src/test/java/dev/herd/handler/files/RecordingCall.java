@@ -5,27 +5,29 @@ import dev.herd.handler.http.HttpCall;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * An {@link HttpCall} that records its one answer: the head, and the body bytes, whether they
- * came as a buffer or as a file region (read here, then the file is closed as the pipeline
- * would close it).
+ * came as a buffer or as a file region (read here, then released as the pipeline releases it).
  */
 final class RecordingCall implements HttpCall {
     private final HttpRequest request;
@@ -33,6 +35,8 @@ final class RecordingCall implements HttpCall {
     private byte[] body;
     private long fileOffset = -1;
     private boolean fileWasOpen;
+    private boolean holding;
+    private FileRegion held;
 
     RecordingCall(String method, String uri, Map<String, String> headers) {
         request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), uri);
@@ -41,6 +45,13 @@ final class RecordingCall implements HttpCall {
 
     static RecordingCall get(String uri) {
         return new RecordingCall("GET", uri, Map.of());
+    }
+
+    /** A GET whose file region, if it gets one, stays unsent until {@link #finishSending()}: a slow client. */
+    static RecordingCall holding(String uri) {
+        RecordingCall call = get(uri);
+        call.holding = true;
+        return call;
     }
 
     HttpResponse response() {
@@ -125,21 +136,39 @@ final class RecordingCall implements HttpCall {
     }
 
     @Override
-    public void respondFile(HttpResponse head, FileChannel file, long offset, long length) {
+    public void respondRegion(HttpResponse head, FileRegion region) {
         answer(head);
-        fileOffset = offset;
-        fileWasOpen = file.isOpen();
-        try (file) {
-            ByteBuffer region = ByteBuffer.allocate(Math.toIntExact(length));
-            while (region.hasRemaining() && file.read(region, offset + region.position()) >= 0) {
-                // read until the region is full or the file ends
+        fileOffset = region.position();
+        fileWasOpen = region instanceof DefaultFileRegion file && file.isOpen();
+        held = region;
+        if (!holding) {
+            finishSending();
+        }
+    }
+
+    /**
+     * Sends the file region held back (see {@link #holding}): its bytes are read, then it is
+     * released as the pipeline releases a region once written.
+     */
+    byte[] finishSending() {
+        FileRegion region = held;
+        held = null;
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            WritableByteChannel sink = Channels.newChannel(out);
+            for (long sent = 0; sent < region.count(); ) {
+                long n = region.transferTo(sink, sent);
+                if (n <= 0) {
+                    throw new AssertionError("a file region past the end of the file");
+                }
+                sent += n;
             }
-            if (region.hasRemaining()) {
-                throw new AssertionError("a file region past the end of the file");
-            }
-            body = region.array();
+            body = out.toByteArray();
+            return body;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            region.release();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.herd.handler.files;
 
+import dev.herd.time.MonotonicClock;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +47,8 @@ class StaticFilesTest {
     private static StaticFiles files;
     private static StaticFiles listing;
     private static StaticFiles noIndex;
+    /** Every file sent from its descriptor, none from memory. */
+    private static StaticFiles fromDescriptors;
 
     @BeforeAll
     static void createTree() throws Exception {
@@ -52,6 +56,11 @@ class StaticFilesTest {
         files = new StaticFiles(root, Optional.of("index.html"), false);
         listing = new StaticFiles(root, Optional.of("index.html"), true);
         noIndex = new StaticFiles(root, Optional.empty(), true);
+        OpenFileCache.Limits defaults = OpenFileCache.Limits.DEFAULT;
+        OpenFileCache.Limits noMemory = new OpenFileCache.Limits(defaults.valid(), defaults.inactive(),
+                defaults.entries(), defaults.memory(), defaults.descriptors(), 0);
+        fromDescriptors = new StaticFiles(root, Optional.of("index.html"), false, noMemory, MonotonicClock.SYSTEM,
+                FileSystemCalls.JDK);
     }
 
     /**
@@ -88,11 +97,37 @@ class StaticFilesTest {
         return map;
     }
 
+    /**
+     * Every row twice: the file is opened and read on the first request, and the second is answered
+     * from the cache. The small files of the tree are answered from memory.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource({"plain", "conditionals", "ranges", "directories"})
     void answers(Case c) throws Exception {
+        check(c, c.run());
+        check(c, c.run());
+    }
+
+    /** The rows of the files service again, with every file but an empty one sent from its descriptor. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fromDescriptor")
+    void answersFromADescriptor(Case c) throws Exception {
         RecordingCall call = c.run();
 
+        check(c, call);
+        if ((call.status() == 200 || call.status() == 206) && call.sent().length > 0) {
+            assertThat(call.fromFile()).as("sent from the file").isTrue();
+        }
+    }
+
+    static Stream<Case> fromDescriptor() {
+        return Stream.of(plain(), conditionals(), ranges(), directories()).flatMap(cases -> cases)
+                .filter(c -> c.service() == files)
+                .map(c -> new Case(c.name() + ", from the descriptor", fromDescriptors, c.method(), c.uri(),
+                        c.headers(), c.status(), c.expect(), c.body()));
+    }
+
+    private static void check(Case c, RecordingCall call) {
         assertThat(call.status()).as("status").isEqualTo(c.status());
         c.expect().forEach((name, value) -> {
             if (value.equals(ABSENT)) {
@@ -364,14 +399,17 @@ class StaticFilesTest {
         assertThat(call.header(HttpHeaderNames.CONTENT_TYPE)).isEqualTo(type);
     }
 
-    @Test
-    void binaryFilesAreSentAsTheyAreFromTheFile() throws Exception {
+    @ParameterizedTest(name = "from the descriptor: {0}")
+    @ValueSource(booleans = {true, false})
+    void binaryFilesAreSentAsTheyAre(boolean fromTheFile) throws Exception {
         RecordingCall call = new RecordingCall("GET", "/big.bin", Map.of("Range", "bytes=1000-1999"));
-        files.serve(call);
+        (fromTheFile ? fromDescriptors : files).serve(call);
 
         assertThat(call.status()).isEqualTo(206);
-        assertThat(call.fromFile()).isTrue();
-        assertThat(call.fileOffset()).isEqualTo(1000);
+        assertThat(call.fromFile()).isEqualTo(fromTheFile);
+        if (fromTheFile) {
+            assertThat(call.fileOffset()).isEqualTo(1000);
+        }
         assertThat(call.sent()).isEqualTo(slice(Files.readAllBytes(root.resolve("big.bin")), 1000, 1000));
     }
 
@@ -446,7 +484,8 @@ class StaticFilesTest {
         if (uri.equals("/fifo")) {
             assumeTrue(WebTree.fifo, "mkfifo is not available");
         }
-        for (StaticFiles service : List.of(files, listing, noIndex)) {
+        // Twice each: the second answer comes from the cache when the first was cached.
+        for (StaticFiles service : List.of(files, listing, noIndex, fromDescriptors, files, fromDescriptors)) {
             RecordingCall call = RecordingCall.get(uri);
             service.serve(call);
 

@@ -219,6 +219,30 @@ class HttpStreamingTest {
                 .containsIgnoringCase("content-length: 5").endsWith("\r\n\r\n");
     }
 
+    /** A region whose file several responses share lets go of its share: the pipeline only releases it. */
+    @Test
+    void aRegionIsReleasedOnceWrittenAndItsFileLeftOpen(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("f.txt"), "0123456789");
+        try (java.nio.channels.FileChannel shared = java.nio.channels.FileChannel.open(file)) {
+            java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(2);
+            mode = HttpService.BodyMode.WHOLE;
+            onCall = call -> call.respondRegion(ok(), new io.netty.channel.DefaultFileRegion(shared, 2, 5) {
+                @Override
+                protected void deallocate() {
+                    released.countDown();
+                }
+            });
+
+            assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"))
+                    .containsIgnoringCase("content-length: 5").endsWith("\r\n\r\n23456");
+            assertThat(exchange("HEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"))
+                    .containsIgnoringCase("content-length: 5").endsWith("\r\n\r\n");
+            assertThat(released.await(10, TimeUnit.SECONDS)).as("both regions released").isTrue();
+            assertThat(shared.isOpen()).isTrue();
+        }
+        assertThat(serviceErrors).isEmpty();
+    }
+
     @Test
     void aStreamedBodyOverTheLimitEndsIn413AndAnUnreadBodyIsDropped() throws Exception {
         onCall = call -> {

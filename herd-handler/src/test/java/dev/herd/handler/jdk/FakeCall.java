@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -19,7 +20,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -227,8 +227,9 @@ final class FakeCall implements HttpCall {
     }
 
     @Override
-    public void respondFile(HttpResponse head, FileChannel file, long offset, long length) {
-        violation("respondFile is not expected here");
+    public void respondRegion(HttpResponse head, FileRegion region) {
+        region.release();
+        violation("a file response is not expected here");
     }
 
     @Override
