@@ -21,7 +21,8 @@ public interface TcpConnection {
     /**
      * Bytes to the client. Writes gather in a small buffer; {@code flush} sends it. Writes block
      * while the client does not keep up (a few tens of kilobytes on their way), and throw an
-     * {@link java.io.IOException} once the connection is closed; {@code close} ends the connection.
+     * {@link java.io.IOException} once the connection is closed; {@code close} ends the connection
+     * once what was written is sent (and throws too if the connection was closed before).
      */
     OutputStream output();
 

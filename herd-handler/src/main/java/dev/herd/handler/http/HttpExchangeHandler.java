@@ -2,6 +2,8 @@ package dev.herd.handler.http;
 
 import dev.herd.api.BodyTooLargeException;
 import dev.herd.api.HandlerContext;
+import dev.herd.handler.bridge.InboundStream;
+import dev.herd.handler.bridge.WaterMarks;
 import dev.herd.handler.log.AccessLog;
 import dev.herd.handler.Drain;
 import io.netty.buffer.ByteBuf;
@@ -220,7 +222,8 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
                     Unpooled.EMPTY_BUFFER));
         }
         if (call.mode == HttpService.BodyMode.STREAM) {
-            call.stream = new RequestBody(BODY_LOW_WATER, () -> loop.loop().execute(this::updateReading));
+            call.stream = new InboundStream(new WaterMarks(BODY_HIGH_WATER, BODY_LOW_WATER),
+                    () -> loop.loop().execute(this::updateReading));
             call.dispatch();
         }
     }
@@ -231,7 +234,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
             return;
         }
         boolean pause = inbound.size() >= MAX_WAITING
-                || (current != null && current.stream != null && current.stream.buffered() > BODY_HIGH_WATER);
+                || (current != null && current.stream != null && current.stream.paused());
         if (pause != readPaused) {
             readPaused = pause;
             ctx.channel().config().setAutoRead(!pause);
@@ -397,7 +400,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
         private final boolean keepAliveAsked;
         private final AtomicBoolean answered = new AtomicBoolean();
         HttpService.BodyMode mode = HttpService.BodyMode.WHOLE;
-        RequestBody stream;
+        InboundStream stream;
         private CompositeByteBuf whole;
         private long received;
         private boolean dispatched;
@@ -756,7 +759,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter impl
             }
             if (stream != null) {
                 // What the service left unread is dropped as it comes.
-                stream.close();
+                stream.stopReading();
             }
             maybeOver();
         }

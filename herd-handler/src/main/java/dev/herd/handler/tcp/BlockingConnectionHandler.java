@@ -2,6 +2,9 @@ package dev.herd.handler.tcp;
 
 import dev.herd.api.TcpApp;
 import dev.herd.handler.Drain;
+import dev.herd.handler.bridge.InboundStream;
+import dev.herd.handler.bridge.OutboundStream;
+import dev.herd.handler.bridge.WaterMarks;
 import dev.herd.handler.http.ServingLoop;
 import dev.herd.scoreboard.Scoreboard;
 import io.netty.buffer.ByteBuf;
@@ -21,8 +24,10 @@ import java.io.IOException;
  * <p>The channel must allow half-closure ({@code ChannelOption.ALLOW_HALF_CLOSURE}): a client that
  * shuts down its side reads as the end of the input stream, and the application can still answer.
  *
- * <p>Scoreboard: one request is one turn of the serving thread (see {@link ConnectionInput}), so a
- * thread waiting for its client is idle, and one working on what arrived is busy.
+ * <p>Scoreboard: one request is one <em>turn</em> of the serving thread, so a thread waiting for
+ * its client is idle, and one working on what arrived is busy. A turn begins when bytes arrive for
+ * a thread that was waiting for them (or when {@code serve} starts) and ends when the thread waits
+ * for input again (or {@code serve} ends); the input stream tells ({@link Turns}).
  */
 final class BlockingConnectionHandler extends ConnectionHandler {
     private static final System.Logger LOG = System.getLogger(BlockingConnectionHandler.class.getName());
@@ -48,17 +53,16 @@ final class BlockingConnectionHandler extends ConnectionHandler {
     @Override
     void start(ChannelHandlerContext ctx) {
         Scoreboard.LoopWriter counters = serving.counters();
-        ConnectionOutput output = new ConnectionOutput(ctx, loop, outputMarks);
-        ConnectionInput input = new ConnectionInput(inputMarks, loop,
-                () -> ctx.channel().config().setAutoRead(true),
-                counters::requestStarted, counters::requestFinished, output);
+        OutboundStream output = new OutboundStream(new ChannelSink(ctx, loop), outputMarks);
+        ConnectionInput input = new ConnectionInput(inputMarks, () -> loop.post(() -> resumeReading(ctx)),
+                new Turns(counters, loop), output);
         connection = new StreamConnection(input, output, ctx.channel().remoteAddress(), ctx.channel().localAddress(),
                 serving.handler());
+        // The first turn: serve runs (a greeting, say) until it first waits for input.
+        counters.requestStarted();
         if (serving.draining()) {
             connection.drain();
         }
-        // The first turn: serve runs (a greeting, say) until it first waits for input.
-        counters.requestStarted();
         Thread.ofVirtual().name("tcp " + connection.remoteAddress()).start(() -> serve(ctx));
     }
 
@@ -79,7 +83,7 @@ final class BlockingConnectionHandler extends ConnectionHandler {
             if (evt == Drain.INSTANCE) {
                 connection.drain();
             } else if (evt instanceof ChannelInputShutdownEvent) {
-                connection.input().endOfInput();
+                connection.input().end();
             }
         }
         ctx.fireUserEventTriggered(evt);
@@ -92,6 +96,13 @@ final class BlockingConnectionHandler extends ConnectionHandler {
             connection.output().connectionClosed();
         }
         ctx.fireChannelInactive();
+    }
+
+    /** Reads the socket again, unless bytes came since the input asked for it and paused it again. */
+    private void resumeReading(ChannelHandlerContext ctx) {
+        if (!connection.input().paused()) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     /** The connection being served; null until the channel is active (for tests). */
@@ -126,6 +137,22 @@ final class BlockingConnectionHandler extends ConnectionHandler {
             }
             loop.post(ctx::close);
         }
-        connection.input().serveEnded();
+        connection.input().stopReading();
+    }
+
+    /**
+     * The serving thread's turns, counted on the loop's scoreboard counters, whose one writer is
+     * the loop: a turn starts on the loop (bytes arrive there), and its end is sent to it.
+     */
+    private record Turns(Scoreboard.LoopWriter counters, LoopTasks loop) implements InboundStream.Listener {
+        @Override
+        public void waiting() {
+            loop.post(counters::requestFinished);
+        }
+
+        @Override
+        public void arrived() {
+            counters.requestStarted();
+        }
     }
 }

@@ -10,6 +10,7 @@ import dev.herd.config.Config;
 import dev.herd.config.Settings;
 import dev.herd.handler.app.Applications;
 import dev.herd.handler.app.BootFailure;
+import dev.herd.handler.bridge.WaterMarks;
 import dev.herd.handler.http.ServingLoop;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;

@@ -3,6 +3,8 @@ package dev.herd.handler.tcp;
 import dev.herd.api.TcpApp;
 import dev.herd.api.TcpConnection;
 import dev.herd.handler.Drain;
+import dev.herd.handler.bridge.OutboundStream;
+import dev.herd.handler.bridge.WaterMarks;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import org.junit.jupiter.api.AfterEach;
@@ -271,6 +273,6 @@ class BlockingConnectionHandlerTest {
 
     private static boolean parkedInOutput(Thread thread) {
         return thread != null && thread.getState() == Thread.State.WAITING
-                && Arrays.stream(thread.getStackTrace()).anyMatch(f -> f.getClassName().equals(ConnectionOutput.class.getName()));
+                && Arrays.stream(thread.getStackTrace()).anyMatch(f -> f.getClassName().equals(OutboundStream.class.getName()));
     }
 }
