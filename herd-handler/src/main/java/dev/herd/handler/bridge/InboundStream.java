@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread {@linkplain #read reads} them. An HTTP request body streamed to its service and a
  * {@code TcpApp}'s input are both one of these.
  *
- * <p>Threads: {@link #offer}, {@link #end}, {@link #fail}, {@link #discard} and {@link #paused}
- * are called on the connection's event loop;
+ * <p>Threads: {@link #offer}, {@link #end}, {@link #fail}, {@link #discard}, {@link #paused},
+ * {@link #idleMark} and {@link #endIfIdleSince} are called on the connection's event loop;
  * {@code read}, {@code available} and {@link #close} by the reading thread ({@link #stopReading}
  * by either). The reader may be interrupted: a blocked {@code read} then throws an
  * {@link InterruptedIOException}.
@@ -80,6 +80,8 @@ public class InboundStream extends InputStream {
     private IOException error;
     /** The reader waits for bytes and none came since; it starts busy, as it has not read yet. */
     private boolean readerIdle;
+    /** How many times {@link #readerIdle} changed: the identity of the reader's current wait. */
+    private long idleChanges;
 
     /**
      * @param resume runs when the loop may read the socket again, on the thread that brought the
@@ -281,6 +283,44 @@ public class InboundStream extends InputStream {
         }
     }
 
+    /**
+     * Called on the loop: a mark for {@link #endIfIdleSince}, which changes whenever the reader
+     * starts to wait for bytes and whenever bytes come for it.
+     */
+    public long idleMark() {
+        lock.lock();
+        try {
+            return idleChanges;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Called on the loop: ends the input (a blocked {@code read} returns -1) if the reader has been
+     * waiting for bytes, with none coming, since {@code mark} was taken; a draining connection
+     * ends so at a message boundary. Checked under the lock, so bytes that come at the same moment
+     * are never lost: they win, and the input stays open.
+     *
+     * @return whether the input is over: ended now, or before (by the client, a failure, a discard)
+     */
+    public boolean endIfIdleSince(long mark) {
+        lock.lock();
+        try {
+            if (over()) {
+                return true;
+            }
+            if (!readerIdle || idleChanges != mark || !chunks.isEmpty()) {
+                return false;
+            }
+            ended = true;
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether no more bytes are taken. */
     private boolean over() {
         return ended || discarded || error != null;
@@ -288,6 +328,7 @@ public class InboundStream extends InputStream {
 
     private void setReaderIdle(boolean idle) {
         readerIdle = idle;
+        idleChanges++;
     }
 
     /** Drops what is buffered: with nothing here, the loop has nothing to pause for. */

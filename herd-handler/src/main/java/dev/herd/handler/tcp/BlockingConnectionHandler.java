@@ -13,6 +13,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The only handler of a {@link TcpApp}'s connection: it runs {@link TcpApp#serve} on a virtual
@@ -28,9 +30,22 @@ import java.io.IOException;
  * its client is idle, and one working on what arrived is busy. A turn begins when bytes arrive for
  * a thread that was waiting for them (or when {@code serve} starts) and ends when the thread waits
  * for input again (or {@code serve} ends); the input stream tells ({@link Turns}).
+ *
+ * <p>Draining: {@link dev.herd.api.TcpConnection#draining()} says so from the drain on, and a
+ * thread that waits for input with nothing coming is not left waiting until
+ * {@code --graceful-timeout}: once it has waited a whole {@link #DRAIN_GRACE} with nothing
+ * arriving (its client may be sending the next message right now), its {@code read} returns -1,
+ * the end of the input at a message boundary, and {@code serve} returns as it does when a client
+ * hangs up. A thread at work is left alone: it sees {@code draining()} itself, and gets the same
+ * grace when it waits again.
  */
 final class BlockingConnectionHandler extends ConnectionHandler {
     private static final System.Logger LOG = System.getLogger(BlockingConnectionHandler.class.getName());
+    /**
+     * How long a draining connection's thread waits for input before its input ends: the second
+     * HTTP gives an idle keep-alive connection to send one more request.
+     */
+    static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
 
     private final TcpApp app;
     private final ClassLoader loader;
@@ -39,6 +54,7 @@ final class BlockingConnectionHandler extends ConnectionHandler {
     private final WaterMarks inputMarks;
     private final WaterMarks outputMarks;
     private StreamConnection connection;
+    private boolean drainWatched;
 
     BlockingConnectionHandler(TcpApp app, ClassLoader loader, ServingLoop serving, LoopTasks loop,
                               WaterMarks inputMarks, WaterMarks outputMarks) {
@@ -61,7 +77,7 @@ final class BlockingConnectionHandler extends ConnectionHandler {
         // The first turn: serve runs (a greeting, say) until it first waits for input.
         counters.requestStarted();
         if (serving.draining()) {
-            connection.drain();
+            drain(ctx);
         }
         Thread.ofVirtual().name("tcp " + connection.remoteAddress()).start(() -> serve(ctx));
     }
@@ -81,7 +97,7 @@ final class BlockingConnectionHandler extends ConnectionHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (connection != null) {
             if (evt == Drain.INSTANCE) {
-                connection.drain();
+                drain(ctx);
             } else if (evt instanceof ChannelInputShutdownEvent) {
                 connection.input().end();
             }
@@ -103,6 +119,34 @@ final class BlockingConnectionHandler extends ConnectionHandler {
         if (!connection.input().paused()) {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    private void drain(ChannelHandlerContext ctx) {
+        connection.drain();
+        if (!drainWatched) {
+            drainWatched = true;
+            endIdleInputAfterGrace(ctx, connection.input().idleMark());
+        }
+    }
+
+    /**
+     * In a grace, ends the input if its thread has waited for it since {@code mark} with nothing
+     * arriving; else looks again a grace later, from what the thread does then. Runs on the loop
+     * until the input is over.
+     */
+    private void endIdleInputAfterGrace(ChannelHandlerContext ctx, long mark) {
+        ctx.executor().schedule(() -> {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            ConnectionInput input = connection.input();
+            if (input.endIfIdleSince(mark)) {
+                LOG.log(System.Logger.Level.DEBUG, "{0}: draining, and nothing came for a waiting thread: input ended",
+                        connection);
+            } else {
+                endIdleInputAfterGrace(ctx, input.idleMark());
+            }
+        }, DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The connection being served; null until the channel is active (for tests). */

@@ -179,7 +179,9 @@ class InboundStreamTest {
                 new WakeCase("a failure", t -> t.input.fail(TOO_LARGE, false), TOO_LARGE),
                 new WakeCase("a failure now", t -> t.input.fail(TOO_LARGE, true), TOO_LARGE),
                 new WakeCase("a discard", t -> t.input.discard(), -1),
-                new WakeCase("the loop stopping the reading", t -> t.input.stopReading(), -1));
+                new WakeCase("the loop stopping the reading", t -> t.input.stopReading(), -1),
+                new WakeCase("the end of an idle input", t -> assertThat(t.input.endIfIdleSince(t.input.idleMark()))
+                        .isTrue(), -1));
     }
 
     @ParameterizedTest(name = "a blocked reader wakes on {0}")
@@ -214,7 +216,7 @@ class InboundStreamTest {
         assertThat(stillInterrupted.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     }
 
-    // ---- the reader's turns ----
+    // ---- the reader's turns, and the end of an idle input ----
 
     @Test
     void theListenerHearsWhenTheReaderWaitsAndWhenBytesComeForIt() throws Exception {
@@ -244,6 +246,46 @@ class InboundStreamTest {
         input.stopReading();
         input.stopReading();
         assertThat(turns.counts()).containsExactly(1, 0);
+    }
+
+    @Test
+    void anIdleInputEndsOnlyIfTheReaderWaitedSinceTheMarkWithNothingComing() throws Exception {
+        long busy = input.idleMark();
+        assertThat(input.endIfIdleSince(busy)).as("a reader that never waited").isFalse();
+
+        Reader reader = Reader.start(input);
+        reader.awaitBlocked();
+        assertThat(input.endIfIdleSince(busy)).as("waiting, but only since after the mark").isFalse();
+        long waiting = input.idleMark();
+
+        offerAll("x");
+        assertThat(input.endIfIdleSince(waiting)).as("bytes came since the mark").isFalse();
+        assertThat(reader.outcome()).isEqualTo(1);
+
+        Reader again = Reader.start(input);
+        again.awaitBlocked();
+        assertThat(input.endIfIdleSince(waiting)).as("it waits again, but not since the mark").isFalse();
+        assertThat(input.endIfIdleSince(input.idleMark())).as("waiting since the mark, nothing came").isTrue();
+        assertThat(again.outcome()).isEqualTo(-1);
+        assertThat(input.endIfIdleSince(0)).as("over already").isTrue();
+    }
+
+    @Test
+    void bytesWaitingForAReaderThatHasNotWokenYetKeepTheInputOpen() throws Exception {
+        Reader reader = Reader.start(input);
+        reader.awaitBlocked();
+        long mark = input.idleMark();
+        // The reader may not have run since: what counts is that bytes are here.
+        offerAll("x");
+        assertThat(input.endIfIdleSince(mark)).isFalse();
+        assertThat(reader.outcome()).isEqualTo(1);
+    }
+
+    @Test
+    void anInputTheClientEndedIsOverForTheDrainToo() {
+        offerAll("ab");
+        input.end();
+        assertThat(input.endIfIdleSince(input.idleMark())).isTrue();
     }
 
     // ---- helpers ----
