@@ -6,5 +6,13 @@ package dev.herd.handler;
  * answer the request in flight with {@code Connection: close}, tell a TCP application).
  */
 public enum Drain {
-    INSTANCE
+    INSTANCE;
+
+    /**
+     * How long a draining handler gives a connection that waits for its client to send one more
+     * message (a keep-alive client that just read a response, a TCP client between messages), or
+     * one that connected a moment before the handler stopped accepting: closing at once could cost
+     * it a request it is sending right now.
+     */
+    public static final java.time.Duration GRACE = java.time.Duration.ofSeconds(1);
 }

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code herd serve --protocol tcp}: the Redis example in real handler processes, spoken to by
  * the real {@code redis-cli} and {@code redis-benchmark}, stopped gracefully with connections open;
- * and an HTTP application under {@code --protocol tcp}, refused at boot.
+ * a blocking application's thread waiting for input, ended by the drain; and an HTTP application
+ * under {@code --protocol tcp}, refused at boot.
  */
 class TcpModeIT {
     private static final String ASYNC = "dev.herd.examples.redis.RedisApp";
@@ -108,6 +109,32 @@ class TcpModeIT {
 
             assertThat(herd.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCode.OK.status());
             assertThat(herd.output()).contains("redis example: handler 0 drains, dropping its");
+            assertThat(herd.unexpectedProblems()).isEmpty();
+        }
+    }
+
+    @Test
+    void aStopEndsTheInputOfABlockedReaderLongBeforeTheGracefulTimeout() throws Exception {
+        try (HerdProcess herd = HerdProcess.serve("tcp-drain-reader", "--protocol", "tcp",
+                "--app", "dev.herd.testapps.EchoTcp", "--classpath", ApplicationIT.CLASSPATH,
+                "--handlers", "1", "--scaling", "static", "--graceful-timeout", "120s");
+             Socket client = new Socket()) {
+            herd.awaitReady(1);
+            client.connect(herd.address(), 5_000);
+            // Well under the graceful timeout: a read that waits for it fails the test.
+            client.setSoTimeout(30_000);
+            send(client, "hello");
+            herd.awaitHandlers("the connection open", Duration.ofSeconds(10),
+                    s -> s.path("handlers").findValues("connections").stream().mapToLong(n -> n.asLong()).sum() == 1);
+
+            herd.signalSpawner(Signal.TERM);
+
+            // EchoTcp's serve (input().transferTo(output())) blocks in read: after the drain's
+            // grace its read returns -1, serve returns, and the echo it gathered goes out before the close.
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("hello");
+            assertThat(herd.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCode.OK.status());
+            // No "graceful timeout: closing 1 connections" warning: the connection ended by itself.
             assertThat(herd.unexpectedProblems()).isEmpty();
         }
     }

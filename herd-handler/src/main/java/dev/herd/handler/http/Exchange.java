@@ -2,6 +2,8 @@ package dev.herd.handler.http;
 
 import dev.herd.api.BodyTooLargeException;
 import dev.herd.api.HandlerContext;
+import dev.herd.handler.bridge.InboundStream;
+import dev.herd.handler.bridge.WaterMarks;
 import dev.herd.handler.log.AccessLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -76,7 +78,7 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
     /** Answered by the pipeline itself (400, 408, 413...): the service's own answer, if any, is dropped. */
     private volatile boolean refused;
     private HttpService.BodyMode mode = HttpService.BodyMode.WHOLE;
-    private RequestBody stream;
+    private InboundStream stream;
     /** Accepted whole or buffered: the call is made once the body has arrived. */
     private boolean gathered;
     private long memoryBound;
@@ -124,11 +126,11 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
      *
      * @param memoryBound the most of a buffered body kept in memory before it moves to a file
      */
-    void accept(HttpService.BodyMode mode, long memoryBound, java.nio.file.Path spillDirectory, int streamLowWater) {
+    void accept(HttpService.BodyMode mode, long memoryBound, java.nio.file.Path spillDirectory, WaterMarks streamMarks) {
         this.mode = mode;
         switch (mode) {
             case STREAM -> {
-                stream = new RequestBody(streamLowWater, connection::bodyDrained);
+                stream = new InboundStream(streamMarks, connection::bodyDrained);
                 dispatch();
             }
             case BUFFERED, WHOLE -> {
@@ -287,9 +289,9 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
         bodySince += nanos;
     }
 
-    /** Bytes of a streamed body waiting for its reader; 0 when not streamed. */
-    int streamBuffered() {
-        return stream == null ? 0 : stream.buffered();
+    /** Whether a streamed body's reader is behind: more than its high-water mark waits for it. */
+    boolean streamPaused() {
+        return stream != null && stream.paused();
     }
 
     // ---- HttpCall ----
@@ -538,7 +540,7 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
         }
         if (stream != null) {
             // What the service left unread is dropped as it comes.
-            stream.close();
+            stream.stopReading();
         }
         maybeOver();
     }

@@ -1,6 +1,7 @@
 package dev.herd.handler.http;
 
 import dev.herd.handler.Drain;
+import dev.herd.handler.bridge.WaterMarks;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -45,11 +46,8 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter
     private static final System.Logger LOG = System.getLogger(HttpExchangeHandler.class.getName());
     /** Codec messages held while a request is answered; past this the socket is not read. */
     static final int MAX_WAITING = 16;
-    /** Bytes of a streamed body waiting for its reader before the socket is not read. */
-    static final int BODY_HIGH_WATER = 64 * 1024;
-    static final int BODY_LOW_WATER = 16 * 1024;
-    /** How long a draining handler gives a connection between requests to send one more. */
-    static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
+    /** Bytes of a streamed body waiting for its reader before the socket is not read, and before it is again. */
+    static final WaterMarks BODY_MARKS = new WaterMarks(64 * 1024, 16 * 1024);
     /**
      * How long a connection closed with part of its request unread may still send it: its input
      * is read and dropped meanwhile (see {@link #closeLingering}).
@@ -198,7 +196,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
         }
-        exchange.accept(mode, buffering.memory(), buffering.directory(), BODY_LOW_WATER);
+        exchange.accept(mode, buffering.memory(), buffering.directory(), BODY_MARKS);
     }
 
     /**
@@ -237,7 +235,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter
             return;
         }
         boolean pause = inbound.size() >= MAX_WAITING
-                || (current != null && current.streamBuffered() > BODY_HIGH_WATER);
+                || (current != null && current.streamPaused());
         if (pause != readPaused) {
             readPaused = pause;
             if (pause) {
@@ -256,7 +254,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter
      * <p>A connection between requests is not closed at once: its client may be sending the next
      * request right now (a keep-alive client that just read a response, or one that connected a
      * moment before the handler stopped accepting), and closing would fail that request. It gets
-     * {@link #DRAIN_GRACE} to send one, which is answered with {@code Connection: close}. Only a
+     * {@link Drain#GRACE} to send one, which is answered with {@code Connection: close}. Only a
      * connection that sent nothing through the grace is closed; one that sent part of a request
      * gets another grace.
      */
@@ -275,7 +273,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter
             } else {
                 drain();
             }
-        }, DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }, Drain.GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -1,155 +1,54 @@
 package dev.herd.handler.http;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import dev.herd.handler.bridge.OutboundStream;
+import dev.herd.handler.bridge.WaterMarks;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A response body written by a thread that may block (never an event loop). Bytes are gathered in
- * a small buffer and handed to the loop in chunks; a writer waits while more than a high-water mark
- * of handed-over bytes is not yet on the socket, so a slow client slows its writer down.
+ * A streamed response body ({@link HttpCall#respondStreaming}): the bridge's
+ * {@link OutboundStream}, written by the service's thread, whose chunks the call's {@link Sink}
+ * sends on the loop; with HTTP's two rules on top. A body with a declared length must be exactly
+ * that long: a write past it is refused, and closing short of it cuts the connection (a client
+ * must not take a partial body for a whole one). The body of a HEAD answer (or of a status
+ * without content) is counted against its length but never sent.
  */
-final class ResponseBody extends OutputStream {
-    static final int BUFFER = 8 * 1024;
-    static final int HIGH_WATER = 256 * 1024;
+final class ResponseBody extends OutboundStream {
+    /**
+     * A writer waits once a chunk would take the bytes on their way past 256 KiB, until the client
+     * has taken all but 64 KiB: a response is a larger, one-way stream than a TCP exchange.
+     */
+    static final WaterMarks MARKS = new WaterMarks(256 * 1024, 64 * 1024);
 
-    /** The loop side: where chunks go and how the body ends. */
-    interface Sink {
-        /** Sends a chunk; {@code sent} runs (on any thread) with whether it reached the socket. */
-        void chunk(ByteBuf bytes, java.util.function.Consumer<Boolean> sent);
-
-        /** The body is complete. */
-        void end();
-
-        /** The body cannot be completed: the connection must be cut. */
-        void cut();
-    }
-
-    private final Sink sink;
     private final long length;
     private final boolean discard;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition sent = lock.newCondition();
-    private byte[] buffer = new byte[BUFFER];
-    private int count;
+    // Guarded by the stream's lock (admit and checkWhole run under it).
     private long written;
-    private long pending;
-    private volatile boolean broken;
-    private boolean closed;
 
     /**
      * @param length  the declared length, or -1 for a body of unknown length
      * @param discard count the bytes but send none (the answer to a HEAD request)
      */
     ResponseBody(Sink sink, long length, boolean discard) {
-        this.sink = sink;
+        super(sink, MARKS);
         this.length = length;
         this.discard = discard;
     }
 
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[]{(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int n) throws IOException {
-        java.util.Objects.checkFromIndexSize(offset, n, bytes.length);
-        ensureOpen();
+    protected boolean admit(int n) throws IOException {
         if (length >= 0 && written + n > length) {
             throw new IOException("response body longer than its declared length of " + length + " bytes");
         }
         written += n;
-        if (discard) {
-            return;
-        }
-        while (n > 0) {
-            int room = buffer.length - count;
-            if (room == 0) {
-                send();
-                continue;
-            }
-            int take = Math.min(room, n);
-            System.arraycopy(bytes, offset, buffer, count, take);
-            count += take;
-            offset += take;
-            n -= take;
-        }
+        return !discard;
     }
 
     @Override
-    public void flush() throws IOException {
-        ensureOpen();
-        send();
-    }
-
-    /**
-     * Ends the body. Short of its declared length, the connection is cut (a client must not take a
-     * partial body for a whole one) and this throws.
-     */
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        if (!broken) {
-            send();
-        }
-        closed = true;
-        if (broken) {
-            sink.cut();
-            throw new IOException("the client connection is closed");
-        }
+    protected void checkWhole() throws IOException {
         if (length >= 0 && written < length) {
-            sink.cut();
             throw new IOException("response body of " + written + " bytes is shorter than its declared length of "
                     + length + " bytes: connection cut");
         }
-        sink.end();
-    }
-
-    private void ensureOpen() throws IOException {
-        if (closed) {
-            throw new IOException("response body already closed");
-        }
-        if (broken) {
-            throw new IOException("the client connection is closed");
-        }
-    }
-
-    private void send() throws IOException {
-        if (count == 0 || discard) {
-            return;
-        }
-        int n = count;
-        ByteBuf chunk = Unpooled.wrappedBuffer(buffer, 0, n);
-        buffer = new byte[BUFFER];
-        count = 0;
-        lock.lock();
-        try {
-            while (pending > HIGH_WATER && !broken) {
-                sent.awaitUninterruptibly();
-            }
-            if (broken) {
-                throw new IOException("the client connection is closed");
-            }
-            pending += n;
-        } finally {
-            lock.unlock();
-        }
-        sink.chunk(chunk, ok -> {
-            lock.lock();
-            try {
-                pending -= n;
-                broken |= !ok;
-                sent.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        });
     }
 }

@@ -2,6 +2,9 @@ package dev.herd.handler.tcp;
 
 import dev.herd.api.TcpApp;
 import dev.herd.handler.Drain;
+import dev.herd.handler.bridge.InboundStream;
+import dev.herd.handler.bridge.OutboundStream;
+import dev.herd.handler.bridge.WaterMarks;
 import dev.herd.handler.http.ServingLoop;
 import dev.herd.scoreboard.Scoreboard;
 import io.netty.buffer.ByteBuf;
@@ -10,6 +13,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The only handler of a {@link TcpApp}'s connection: it runs {@link TcpApp#serve} on a virtual
@@ -21,8 +26,18 @@ import java.io.IOException;
  * <p>The channel must allow half-closure ({@code ChannelOption.ALLOW_HALF_CLOSURE}): a client that
  * shuts down its side reads as the end of the input stream, and the application can still answer.
  *
- * <p>Scoreboard: one request is one turn of the serving thread (see {@link ConnectionInput}), so a
- * thread waiting for its client is idle, and one working on what arrived is busy.
+ * <p>Scoreboard: one request is one <em>turn</em> of the serving thread, so a thread waiting for
+ * its client is idle, and one working on what arrived is busy. A turn begins when bytes arrive for
+ * a thread that was waiting for them (or when {@code serve} starts) and ends when the thread waits
+ * for input again (or {@code serve} ends); the input stream tells ({@link Turns}).
+ *
+ * <p>Draining: {@link dev.herd.api.TcpConnection#draining()} says so from the drain on, and a
+ * thread that waits for input with nothing coming is not left waiting until
+ * {@code --graceful-timeout}: once it has waited a whole {@link Drain#GRACE} with nothing
+ * arriving (its client may be sending the next message right now), its {@code read} returns -1,
+ * the end of the input at a message boundary, and {@code serve} returns as it does when a client
+ * hangs up. A thread at work is left alone: it sees {@code draining()} itself, and gets the same
+ * grace when it waits again.
  */
 final class BlockingConnectionHandler extends ConnectionHandler {
     private static final System.Logger LOG = System.getLogger(BlockingConnectionHandler.class.getName());
@@ -34,6 +49,7 @@ final class BlockingConnectionHandler extends ConnectionHandler {
     private final WaterMarks inputMarks;
     private final WaterMarks outputMarks;
     private StreamConnection connection;
+    private boolean drainWatched;
 
     BlockingConnectionHandler(TcpApp app, ClassLoader loader, ServingLoop serving, LoopTasks loop,
                               WaterMarks inputMarks, WaterMarks outputMarks) {
@@ -48,17 +64,16 @@ final class BlockingConnectionHandler extends ConnectionHandler {
     @Override
     void start(ChannelHandlerContext ctx) {
         Scoreboard.LoopWriter counters = serving.counters();
-        ConnectionOutput output = new ConnectionOutput(ctx, loop, outputMarks);
-        ConnectionInput input = new ConnectionInput(inputMarks, loop,
-                () -> ctx.channel().config().setAutoRead(true),
-                counters::requestStarted, counters::requestFinished, output);
+        OutboundStream output = new OutboundStream(new ChannelSink(ctx, loop), outputMarks);
+        ConnectionInput input = new ConnectionInput(inputMarks, () -> loop.post(() -> resumeReading(ctx)),
+                new Turns(counters, loop), output);
         connection = new StreamConnection(input, output, ctx.channel().remoteAddress(), ctx.channel().localAddress(),
                 serving.handler());
-        if (serving.draining()) {
-            connection.drain();
-        }
         // The first turn: serve runs (a greeting, say) until it first waits for input.
         counters.requestStarted();
+        if (serving.draining()) {
+            drain(ctx);
+        }
         Thread.ofVirtual().name("tcp " + connection.remoteAddress()).start(() -> serve(ctx));
     }
 
@@ -77,9 +92,9 @@ final class BlockingConnectionHandler extends ConnectionHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (connection != null) {
             if (evt == Drain.INSTANCE) {
-                connection.drain();
+                drain(ctx);
             } else if (evt instanceof ChannelInputShutdownEvent) {
-                connection.input().endOfInput();
+                connection.input().end();
             }
         }
         ctx.fireUserEventTriggered(evt);
@@ -92,6 +107,41 @@ final class BlockingConnectionHandler extends ConnectionHandler {
             connection.output().connectionClosed();
         }
         ctx.fireChannelInactive();
+    }
+
+    /** Reads the socket again, unless bytes came since the input asked for it and paused it again. */
+    private void resumeReading(ChannelHandlerContext ctx) {
+        if (!connection.input().paused()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void drain(ChannelHandlerContext ctx) {
+        connection.drain();
+        if (!drainWatched) {
+            drainWatched = true;
+            endIdleInputAfterGrace(ctx, connection.input().idleMark());
+        }
+    }
+
+    /**
+     * In a grace, ends the input if its thread has waited for it since {@code mark} with nothing
+     * arriving; else looks again a grace later, from what the thread does then. Runs on the loop
+     * until the input is over.
+     */
+    private void endIdleInputAfterGrace(ChannelHandlerContext ctx, long mark) {
+        ctx.executor().schedule(() -> {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            ConnectionInput input = connection.input();
+            if (input.endIfIdleSince(mark)) {
+                LOG.log(System.Logger.Level.DEBUG, "{0}: draining, and nothing came for a waiting thread: input ended",
+                        connection);
+            } else {
+                endIdleInputAfterGrace(ctx, input.idleMark());
+            }
+        }, Drain.GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The connection being served; null until the channel is active (for tests). */
@@ -126,6 +176,22 @@ final class BlockingConnectionHandler extends ConnectionHandler {
             }
             loop.post(ctx::close);
         }
-        connection.input().serveEnded();
+        connection.input().stopReading();
+    }
+
+    /**
+     * The serving thread's turns, counted on the loop's scoreboard counters, whose one writer is
+     * the loop: a turn starts on the loop (bytes arrive there), and its end is sent to it.
+     */
+    private record Turns(Scoreboard.LoopWriter counters, LoopTasks loop) implements InboundStream.Listener {
+        @Override
+        public void waiting() {
+            loop.post(counters::requestFinished);
+        }
+
+        @Override
+        public void arrived() {
+            counters.requestStarted();
+        }
     }
 }

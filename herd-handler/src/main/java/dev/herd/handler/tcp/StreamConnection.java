@@ -2,19 +2,20 @@ package dev.herd.handler.tcp;
 
 import dev.herd.api.HandlerContext;
 import dev.herd.api.TcpConnection;
+import dev.herd.handler.bridge.OutboundStream;
 
 import java.net.SocketAddress;
 
 /** The {@link TcpConnection} a {@code TcpApp} is given: the two streams and what the connection knows. */
 final class StreamConnection implements TcpConnection {
     private final ConnectionInput input;
-    private final ConnectionOutput output;
+    private final OutboundStream output;
     private final SocketAddress remote;
     private final SocketAddress local;
     private final HandlerContext handler;
     private volatile boolean draining;
 
-    StreamConnection(ConnectionInput input, ConnectionOutput output, SocketAddress remote, SocketAddress local,
+    StreamConnection(ConnectionInput input, OutboundStream output, SocketAddress remote, SocketAddress local,
                      HandlerContext handler) {
         this.input = input;
         this.output = output;
@@ -29,7 +30,7 @@ final class StreamConnection implements TcpConnection {
     }
 
     @Override
-    public ConnectionOutput output() {
+    public OutboundStream output() {
         return output;
     }
 
@@ -38,6 +39,7 @@ final class StreamConnection implements TcpConnection {
         return draining;
     }
 
+    /** Called on the loop when the handler drains. */
     void drain() {
         draining = true;
     }

@@ -10,6 +10,7 @@ import dev.herd.config.Config;
 import dev.herd.config.Settings;
 import dev.herd.handler.app.Applications;
 import dev.herd.handler.app.BootFailure;
+import dev.herd.handler.bridge.WaterMarks;
 import dev.herd.handler.http.ServingLoop;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -35,9 +36,10 @@ import io.netty.channel.ChannelOption;
  * </ul>
  *
  * <p>Draining: every open connection gets the {@link dev.herd.handler.Drain} event, which sets
- * {@link dev.herd.api.TcpConnection#draining()} or calls {@link dev.herd.api.TcpHandler#onDrain()};
- * the application ends its connections at a message boundary, and those still open at the
- * graceful timeout are closed by the handler. {@link #stop} runs the application's stop hook.
+ * {@link dev.herd.api.TcpConnection#draining()} (and ends the input of a thread that waits for it
+ * through a grace with nothing coming: see {@link BlockingConnectionHandler}) or calls
+ * {@link dev.herd.api.TcpHandler#onDrain()}; the application ends its connections at a message
+ * boundary, and those still open at the graceful timeout are closed by the handler. {@link #stop} runs the application's stop hook.
  */
 public final class TcpPipeline {
     private static final System.Logger LOG = System.getLogger(TcpPipeline.class.getName());

@@ -305,7 +305,7 @@ class HttpExchangeHandlerTest {
     }
 
     static Stream<DrainCase> drainCases() {
-        long grace = HttpExchangeHandler.DRAIN_GRACE.toMillis();
+        long grace = dev.herd.handler.Drain.GRACE.toMillis();
         String get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
         return Stream.of(
                 new DrainCase("an idle keep-alive connection is closed after the grace", true,

@@ -3,18 +3,25 @@ package dev.herd.handler.tcp;
 import dev.herd.api.TcpApp;
 import dev.herd.api.TcpConnection;
 import dev.herd.handler.Drain;
+import dev.herd.handler.bridge.OutboundStream;
+import dev.herd.handler.bridge.WaterMarks;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +60,15 @@ class BlockingConnectionHandlerTest {
     };
 
     private EmbeddedChannel channel(TcpApp app, WaterMarks input, WaterMarks output) {
+        return channel(app, input, output, false);
+    }
+
+    /** @param frozen whether the channel's clock stands still until the test advances it */
+    private EmbeddedChannel channel(TcpApp app, WaterMarks input, WaterMarks output, boolean frozen) {
         EmbeddedChannel ch = new EmbeddedChannel();
+        if (frozen) {
+            ch.freezeTime();
+        }
         ch.pipeline().addLast(new BlockingConnectionHandler(app, appLoader, loop.serving(ch), loop.loopTasks, input,
                 output));
         return ch;
@@ -206,6 +221,117 @@ class BlockingConnectionHandlerTest {
         assertFalse(ch.finishAndReleaseAll());
     }
 
+    /**
+     * What happens some time after the drain, and whether the connection is still open then.
+     *
+     * @param action "" (nothing), "send X" (the client sends X; the application echoes it and waits
+     *               again), "busy X" (the client sends X; the application works on it until "done")
+     */
+    record DrainStep(long atMillis, String action, boolean open) {
+    }
+
+    /** @param before what the client sends before the drain (as a step's action) */
+    record DrainCase(String name, boolean openedDraining, String before, List<DrainStep> steps) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<DrainCase> drainCases() {
+        long grace = dev.herd.handler.Drain.GRACE.toMillis();
+        return Stream.of(
+                new DrainCase("a thread waiting with nothing coming reads the end of its input after the grace",
+                        false, "", List.of(new DrainStep(grace - 1, "", true), new DrainStep(grace, "", false))),
+                new DrainCase("a message within the grace is answered, and the grace starts again", false, "",
+                        List.of(new DrainStep(grace / 2, "send a", true), new DrainStep(grace, "", true),
+                                new DrainStep(2 * grace - 1, "", true), new DrainStep(2 * grace, "", false))),
+                new DrainCase("a thread at work is left alone, and gets the grace once it waits again", false,
+                        "busy x", List.of(new DrainStep(grace, "", true), new DrainStep(2 * grace, "", true),
+                                new DrainStep(2 * grace + grace / 2, "done", true),
+                                new DrainStep(3 * grace, "", true), new DrainStep(4 * grace - 1, "", true),
+                                new DrainStep(4 * grace, "", false))),
+                new DrainCase("a connection opened while the handler drains gets the grace too", true, "",
+                        List.of(new DrainStep(grace, "", true), new DrainStep(2 * grace - 1, "", true),
+                                new DrainStep(2 * grace, "", false))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drainCases")
+    void aDrainEndsTheInputOfAThreadThatWaitsAWholeGraceWithNothingComing(DrainCase c) throws Exception {
+        BlockingQueue<String> working = new LinkedBlockingQueue<>();
+        BlockingQueue<String> done = new LinkedBlockingQueue<>();
+        BlockingQueue<Integer> ended = new LinkedBlockingQueue<>();
+        // An echo that never looks at draining(): only the end of its input ends it.
+        TcpApp app = conn -> {
+            byte[] buffer = new byte[64];
+            int n;
+            while ((n = conn.input().read(buffer)) > 0) {
+                String text = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+                if (text.startsWith("busy")) {
+                    working.add(text);
+                    done.take();
+                }
+                conn.output().write(buffer, 0, n);
+                conn.output().flush();
+            }
+            ended.add(n);
+        };
+        loop.draining = c.openedDraining();
+        EmbeddedChannel ch = channel(app, ROOMY, ROOMY, true);
+        loop.pumpUntil(ch, "serve waiting for its first bytes", () -> loop.snapshot().inFlight() == 0);
+        if (!c.before().isEmpty()) {
+            act(ch, c.before(), working, done);
+        }
+        if (!c.openedDraining()) {
+            ch.pipeline().fireUserEventTriggered(Drain.INSTANCE);
+        }
+
+        long now = 0;
+        for (DrainStep step : c.steps()) {
+            ch.advanceTimeBy(step.atMillis() - now, TimeUnit.MILLISECONDS);
+            now = step.atMillis();
+            loop.pump(ch);
+            if (!step.action().isEmpty()) {
+                act(ch, step.action(), working, done);
+            }
+            if (step.open()) {
+                assertThat(ch.isOpen()).as("open at %d ms", now).isTrue();
+                assertThat(ended).as("input still open at %d ms", now).isEmpty();
+            } else {
+                loop.pumpUntil(ch, "the connection closed at " + now + " ms", () -> !ch.isOpen());
+                assertThat(ended.poll(LoopFixture.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                        .as("what the last read returned").isEqualTo(-1);
+            }
+        }
+        loop.pumpUntil(ch, "no turn in flight", () -> loop.snapshot().inFlight() == 0);
+        assertThat(LoopFixture.readOutbound(ch)).as("nothing written after the echoes").isEmpty();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    /** What the client, or the application's work, does in a step; returns once the thread waits again or works. */
+    private void act(EmbeddedChannel ch, String action, BlockingQueue<String> working, BlockingQueue<String> done)
+            throws InterruptedException {
+        String[] words = action.split(" ", 2);
+        switch (words[0]) {
+            case "send" -> {
+                ch.writeInbound(LoopFixture.ascii(words[1]));
+                assertThat(loop.pumpUntilOutput(ch, words[1])).isEqualTo(words[1]);
+                loop.pumpUntil(ch, "waiting again", () -> loop.snapshot().inFlight() == 0);
+            }
+            case "busy" -> {
+                ch.writeInbound(LoopFixture.ascii(action));
+                assertThat(working.poll(LoopFixture.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(action);
+            }
+            case "done" -> {
+                done.add("go on");
+                loop.pumpUntilOutput(ch, "busy x");
+                loop.pumpUntil(ch, "waiting again", () -> loop.snapshot().inFlight() == 0);
+            }
+            default -> throw new IllegalArgumentException(action);
+        }
+    }
+
     @Test
     void aConnectionOpenedWhileDrainingKnowsAtOnce() {
         loop.draining = true;
@@ -271,6 +397,6 @@ class BlockingConnectionHandlerTest {
 
     private static boolean parkedInOutput(Thread thread) {
         return thread != null && thread.getState() == Thread.State.WAITING
-                && Arrays.stream(thread.getStackTrace()).anyMatch(f -> f.getClassName().equals(ConnectionOutput.class.getName()));
+                && Arrays.stream(thread.getStackTrace()).anyMatch(f -> f.getClassName().equals(OutboundStream.class.getName()));
     }
 }

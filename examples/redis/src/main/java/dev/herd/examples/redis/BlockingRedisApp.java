@@ -15,8 +15,8 @@ import java.nio.ByteBuffer;
  *
  * <p>Replies are flushed when no more input is waiting, so that a pipeline of commands is
  * answered in one write. When the handler drains, the connection ends at the next command
- * boundary with nothing left to read; a client idle at that moment is closed by the handler at
- * {@code --graceful-timeout}.
+ * boundary with nothing left to read; for a client idle at that moment, herd ends the input (the
+ * read returns -1) once it has sent nothing for a second.
  */
 public final class BlockingRedisApp implements TcpApp {
     private final Keyspace keyspace = new Keyspace();
