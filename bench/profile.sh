@@ -4,6 +4,7 @@
 # wrk -t1 -c50 loads it (keep-alive, or MODE=close for a new connection per request).
 #   bench/profile.sh                       15 s of keep-alive load
 #   MODE=close DURATION=10 bench/profile.sh -- --accept exclusive      serve options after --
+#   TARGET=/big.bin bench/profile.sh -- --static DIR                  another request target than /
 # Prints the hottest frames and writes a collapsed-stack file (for flame graphs) to
 # bench/results/profile-<UTC stamp>/. The agent changes the JVM options, so the handler starts
 # without the AOT cache: the first seconds of load are discarded. Load goes to 127.0.0.1 only.
@@ -12,6 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 version=4.1
 mode=${MODE:-keepalive}
 seconds=${DURATION:-15}
+target=${TARGET:-/}
 [ "${1:-}" = -- ] && shift
 "$root/bench/install-tools.sh" wrk
 "$root/herd" build
@@ -36,8 +38,8 @@ trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do curl -s -m1 -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
 header=()
 [ "$mode" = close ] && header=(-H 'Connection: close')
-wrk -t1 -c50 -d5s "${header[@]}" "http://127.0.0.1:$port/" >/dev/null
-wrk -t1 -c50 -d"${seconds}s" "${header[@]}" "http://127.0.0.1:$port/" | grep -E 'Requests/sec|Latency'
+wrk -t1 -c50 -d5s "${header[@]}" "http://127.0.0.1:$port$target" >/dev/null
+wrk -t1 -c50 -d"${seconds}s" "${header[@]}" "http://127.0.0.1:$port$target" | grep -E 'Requests/sec|Latency'
 kill -TERM "$server"
 wait "$server" || true
 trap - EXIT
