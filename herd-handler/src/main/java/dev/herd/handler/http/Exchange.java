@@ -2,7 +2,6 @@ package dev.herd.handler.http;
 
 import dev.herd.api.BodyTooLargeException;
 import dev.herd.api.HandlerContext;
-import dev.herd.handler.bridge.InboundStream;
 import dev.herd.handler.bridge.WaterMarks;
 import dev.herd.handler.log.AccessLog;
 import io.netty.buffer.ByteBuf;
@@ -35,9 +34,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One request of a connection and its response, as the {@link HttpCall} its service answers: what
- * the request's body becomes as it arrives (whole in memory, received whole before the call, or
- * streamed), the answer framed and written on the loop, and the access log's entry once both are
+ * One request of a connection and its response, as the {@link HttpCall} its service answers: the
+ * call made when its body allows ({@link RequestIntake} takes the body as it arrives), the pipeline's
+ * own answers to a client's errors (400, 408, 413), the service's answer framed
+ * ({@link ResponseFraming}) and written on the loop, and the access log's entry once both are
  * over. The connection ({@link HttpExchangeHandler}) feeds it the request and learns through
  * {@link Connection#finished} that it is over.
  *
@@ -78,17 +78,9 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
     /** Answered by the pipeline itself (400, 408, 413...): the service's own answer, if any, is dropped. */
     private volatile boolean refused;
     private HttpService.BodyMode mode = HttpService.BodyMode.WHOLE;
-    private InboundStream stream;
-    /** Accepted whole or buffered: the call is made once the body has arrived. */
-    private boolean gathered;
-    private long memoryBound;
-    private java.nio.file.Path spillDirectory;
-    /** The body gathered so far; made at its first byte, so a request without one costs nothing. */
-    private ReceivedBody received;
-    private long receivedBytes;
-    /** When the body began to arrive, moved on by the time herd itself did not read it (the loop's ticker). */
-    private long bodySince;
+    private final RequestIntake intake;
     private boolean dispatched;
+    /** The body is over for this exchange: complete, or given up (the connection is cut or gone). */
     private boolean bodyComplete;
     /** The connection cannot carry another request after this one. */
     private boolean closeAfter;
@@ -109,7 +101,7 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
         this.serving = connection.serving();
         this.head = head;
         this.maxBody = maxBody;
-        this.bodySince = nowNanos;
+        this.intake = new RequestIntake(maxBody, nowNanos);
         boolean logged = serving.accessLog().enabled();
         this.startedNanos = logged ? System.nanoTime() : 0;
         this.startedMillis = logged ? System.currentTimeMillis() : 0;
@@ -130,58 +122,34 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
         this.mode = mode;
         switch (mode) {
             case STREAM -> {
-                stream = new InboundStream(streamMarks, connection::bodyDrained);
+                intake.stream(streamMarks, connection::bodyDrained);
                 dispatch();
             }
-            case BUFFERED, WHOLE -> {
-                gathered = true;
-                this.memoryBound = mode == HttpService.BodyMode.WHOLE ? maxBody : memoryBound;
-                this.spillDirectory = spillDirectory;
-            }
+            case BUFFERED -> intake.gather(ctx.alloc(), memoryBound, spillDirectory);
+            case WHOLE -> intake.gather(ctx.alloc(), maxBody, spillDirectory);
         }
     }
 
     /** A piece of the body from the codec; takes ownership of it. */
     void content(HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
-        try {
-            if (!content.decoderResult().isSuccess()) {
-                malformed(content.decoderResult().cause());
-                return;
+        switch (intake.take(content)) {
+            case MORE -> {
             }
-            ByteBuf bytes = content.content();
-            receivedBytes += bytes.readableBytes();
-            if (receivedBytes > maxBody) {
-                overLimit();
-                return;
-            }
-            if (stream != null) {
-                stream.offer(bytes.retain());
-            } else if (gathered && !closeAfter && !answered.get() && bytes.isReadable()) {
-                // (Otherwise refused, or answered without its body: what comes is dropped.)
-                try {
-                    if (received == null) {
-                        received = new ReceivedBody(ctx.alloc(), memoryBound, spillDirectory);
-                    }
-                    received.add(bytes.retain());
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.ERROR, "cannot keep the request body of " + head.method() + " "
-                            + head.uri() + ": " + e, e);
-                    refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR);
-                    return;
+            case COMPLETE -> {
+                bodyComplete = true;
+                if (intake.gathered() && !dispatched) {
+                    dispatch();
                 }
+                maybeOver();
             }
-        } finally {
-            content.release();
-        }
-        if (last) {
-            bodyComplete = true;
-            if (stream != null) {
-                stream.end();
-            } else if (gathered && !dispatched && !closeAfter && !answered.get()) {
-                dispatch();
+            case OVER_LIMIT -> overLimit();
+            case BROKEN -> broken(intake.problem());
+            case NOT_KEPT -> {
+                LOG.log(System.Logger.Level.ERROR, "cannot keep the request body of " + head.method() + " "
+                        + head.uri() + ": " + intake.problem(), intake.problem());
+                refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+                maybeOver();
             }
-            maybeOver();
         }
     }
 
@@ -192,26 +160,17 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
      * closes. A streamed body's reader gets an {@code IOException}; whatever the service makes of
      * it, it never becomes a 500.
      */
-    private void malformed(Throwable cause) {
-        closeAfter = true;
+    private void broken(Throwable cause) {
         // Answered first: the reader's failure must find the call answered, or it would answer 500.
         refuse(HttpResponseStatus.BAD_REQUEST);
-        if (stream != null) {
-            stream.fail(new IOException("malformed request body: " + cause.getMessage()), true);
-        }
+        intake.failReader(new IOException("malformed request body: " + cause.getMessage()));
         maybeOver();
     }
 
     /** More than {@code --max-body}: 413 unless a response began, and the rest of the connection is dropped. */
     private void overLimit() {
-        if (closeAfter) {
-            return;
-        }
-        closeAfter = true;
         refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
-        if (stream != null) {
-            stream.fail(new BodyTooLargeException(maxBody), true);
-        }
+        intake.failReader(new BodyTooLargeException(maxBody));
         maybeOver();
     }
 
@@ -230,6 +189,7 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
      */
     void refuse(HttpResponseStatus status) {
         closeAfter = true;
+        intake.drop();
         if (answered.compareAndSet(false, true)) {
             // Set before anything else can fail the service's read (see fail).
             refused = true;
@@ -243,16 +203,12 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
             return;
         }
         refuse(HttpResponseStatus.REQUEST_TIMEOUT);
-        if (stream != null) {
-            stream.fail(new IOException(why), true);
-        }
+        intake.failReader(new IOException(why));
     }
 
     /** The connection closed before the exchange was over. */
     void abort() {
-        if (stream != null) {
-            stream.fail(new IOException("the client closed the connection"), true);
-        }
+        intake.failReader(new IOException("the client closed the connection"));
         responseDone = true;
         bodyComplete = true;
         maybeOver();
@@ -275,23 +231,9 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
         return keptAlive;
     }
 
-    long receivedBytes() {
-        return receivedBytes;
-    }
-
-    /** When the body began to arrive, as far as the client is concerned (the loop's ticker). */
-    long bodySince() {
-        return bodySince;
-    }
-
-    /** herd did not read the socket for {@code nanos} (its own backpressure): not the client's delay. */
-    void notReadFor(long nanos) {
-        bodySince += nanos;
-    }
-
-    /** Whether a streamed body's reader is behind: more than its high-water mark waits for it. */
-    boolean streamPaused() {
-        return stream != null && stream.paused();
+    /** The request's body, as it arrives. */
+    RequestIntake intake() {
+        return intake;
     }
 
     // ---- HttpCall ----
@@ -331,14 +273,13 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
         if (mode != HttpService.BodyMode.WHOLE) {
             throw new IllegalStateException("the body of this call is read as a stream");
         }
-        return received != null ? received.bytes() : Unpooled.EMPTY_BUFFER;
+        return intake.whole();
     }
 
     @Override
     public InputStream bodyStream() {
         return switch (mode) {
-            case STREAM -> stream;
-            case BUFFERED -> received != null ? received.stream() : InputStream.nullInputStream();
+            case STREAM, BUFFERED -> intake.stream();
             case WHOLE -> throw new IllegalStateException("the body of this call was received whole, in memory");
         };
     }
@@ -538,10 +479,7 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
             closeAfter = true;
             connection.closeNow();
         }
-        if (stream != null) {
-            // What the service left unread is dropped as it comes.
-            stream.stopReading();
-        }
+        intake.readerDone();
         maybeOver();
     }
 
@@ -550,12 +488,10 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
             return;
         }
         over = true;
-        if (received != null) {
-            try {
-                received.release();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot remove a request body's temporary file: " + e);
-            }
+        try {
+            intake.release();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot remove a request body's temporary file: " + e);
         }
         serving.counters().requestFinished();
         AccessLog.Loop log = serving.accessLog();

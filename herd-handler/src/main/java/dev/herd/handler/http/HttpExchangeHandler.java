@@ -121,7 +121,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter
                 closeNow();
             }
         } else if (current.awaitingBody() && !readPaused) {
-            String late = pace.late(silent, nowNanos - current.bodySince(), current.receivedBytes());
+            String late = pace.late(silent, nowNanos - current.intake().since(), current.intake().bytes());
             if (late != null) {
                 current.bodyTimedOut(late);
             }
@@ -235,13 +235,13 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter
             return;
         }
         boolean pause = inbound.size() >= MAX_WAITING
-                || (current != null && current.streamPaused());
+                || (current != null && current.intake().streamPaused());
         if (pause != readPaused) {
             readPaused = pause;
             if (pause) {
                 pausedSince = now();
             } else if (current != null) {
-                current.notReadFor(now() - pausedSince);
+                current.intake().notReadFor(now() - pausedSince);
             }
             ctx.channel().config().setAutoRead(!pause);
         }
