@@ -6,6 +6,7 @@
 #
 #   bench/static.sh                      3 repetitions of 10 s per server and file
 #   REPS=1 DURATION=2 bench/static.sh    quick look
+#   FILES=big.bin WARMUP=15 bench/static.sh   one file, each server loaded 15 s before it is measured
 #
 # Prints one line per run, then a table of medians [min-max]: requests/s, MB/s, p99 latency,
 # requests per CPU-second of the server's process tree (utime+stime of every process, before and
@@ -28,7 +29,7 @@ WARMUP=${WARMUP:-5}
 CONNS=${CONNS:-50}
 BASE_PORT=${BASE_PORT:-28180}
 SERVERS=${SERVERS:-herd nginx}
-FILES=(small.html big.bin)
+read -r -a FILES <<<"${FILES:-small.html big.bin}"
 HZ=$(getconf CLK_TCK)
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
