@@ -44,6 +44,7 @@ class RequestBufferingIT {
             herd.awaitReady(2);
             trickleWhileFreshRequestsAreServed(herd, "/upload");
             assertThat(post(herd, "/upload", 300_000).body()).isEqualTo("received 300000 bytes\n");
+            brokenBodiesAre400(herd);
             assertThat(herd.unexpectedProblems()).isEmpty();
         }
     }
@@ -80,6 +81,8 @@ class RequestBufferingIT {
                 assertThat(waited).as("a fresh request behind four trickled bodies").isGreaterThan(FRESH);
                 trickle.await408s(BODY_TIMEOUT);
             }
+            brokenBodiesAre400(herd);
+            assertThat(herd.unexpectedProblems()).isEmpty();
         }
     }
 
@@ -105,6 +108,24 @@ class RequestBufferingIT {
             assertThat(fresh).as("fresh requests served while they trickled").isGreaterThan(3);
             trickle.await408s(BODY_TIMEOUT);
         }
+    }
+
+    /**
+     * Chunked bodies the client broke, sent to the program's {@code /upload}, which reads its body
+     * as any program does: 400 and the connection closed, buffered or streamed, never the 500 its
+     * failed read would give; a good body after them is read whole.
+     */
+    private static void brokenBodiesAre400(HerdProcess herd) throws IOException {
+        String head = "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n";
+        for (String body : List.of("fffffffffffffffffff\r\nx\r\n0\r\n\r\n", "+2\r\nhi\r\n0\r\n\r\n",
+                "2\r\nhiXX0\r\n\r\n", "2;\r\nhi\r\n0\r\n\r\n", "2;=x\r\nhi\r\n0\r\n\r\n")) {
+            HttpProbe.Reply reply = HttpProbe.exchange(herd.address(), head + body, Duration.ofSeconds(30));
+            assertThat(reply.status()).as("a body ending %s", body.strip()).isEqualTo(400);
+            assertThat(reply.closes()).as("closed after the 400").isTrue();
+        }
+        HttpProbe.Reply good = HttpProbe.exchange(herd.address(), head.replace("Host: x", "Host: x\r\nConnection: close")
+                + "2;ok=\"yes\"\r\nhi\r\n0\r\n\r\n", Duration.ofSeconds(30));
+        assertThat(good.body()).isEqualTo("received 3 bytes\n");
     }
 
     private static HttpProbe.Reply post(HerdProcess herd, String target, int length) throws IOException {
