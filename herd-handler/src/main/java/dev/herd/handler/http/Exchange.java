@@ -459,8 +459,9 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         statusSent = response.status().code();
-        ResponseFraming framing = ResponseFraming.of(asked, statusSent, length,
-                ResponseFraming.declaredLength(response.headers()),
+        // Only a HEAD answer without a body needs the length its GET would have had.
+        long declared = asked.head() && length == 0 ? ResponseFraming.declaredLength(response.headers()) : 0;
+        ResponseFraming framing = ResponseFraming.of(asked, statusSent, length, declared,
                 closeAfter || ResponseFraming.closeAsked(response.headers()), serving.draining());
         closeAfter = framing.endsConnection();
         keptAlive = framing.keptAlive();
