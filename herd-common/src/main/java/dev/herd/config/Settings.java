@@ -229,8 +229,9 @@ public final class Settings {
                     + "to stream its bodies (HttpApp.streamsBody).").in(Section.HTTP);
 
     public static final Setting<Long> REQUEST_BUFFER_MEMORY = Setting.size("request-buffer-memory", "64k",
-            "How much of one buffered request body is kept in memory; a larger body goes to a temporary file "
-                    + "(in the handler's java.io.tmpdir, unlinked at once), never past --max-body.")
+            "How much of one buffered request body is kept in memory (and of all of a handler's together, a "
+                    + "quarter of its heap limit); a larger body goes to a temporary file (in the handler's "
+                    + "java.io.tmpdir, unlinked at once), never past --max-body.")
             .in(Section.HTTP);
 
     public static final Setting<Duration> KEEPALIVE_TIMEOUT = Setting.duration("keepalive-timeout", "15s",

@@ -116,17 +116,18 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
      * The head was accepted: the body arrives as {@code mode} says. A streamed body's call is made
      * now; a whole or buffered one's once it has arrived.
      *
-     * @param memoryBound the most of a buffered body kept in memory before it moves to a file
+     * @param buffering how much of a buffered body is kept in memory, and where the rest goes
      */
-    void accept(HttpService.BodyMode mode, long memoryBound, java.nio.file.Path spillDirectory, WaterMarks streamMarks) {
+    void accept(HttpService.BodyMode mode, HttpPipeline.Buffering buffering, WaterMarks streamMarks) {
         this.mode = mode;
         switch (mode) {
             case STREAM -> {
                 intake.stream(streamMarks, connection::bodyDrained);
                 dispatch();
             }
-            case BUFFERED -> intake.gather(ctx.alloc(), memoryBound, spillDirectory);
-            case WHOLE -> intake.gather(ctx.alloc(), maxBody, spillDirectory);
+            case BUFFERED -> intake.gather(ctx.alloc(), buffering.memory(), buffering.directory(), buffering.shared());
+            // Code on the loop reads its body from memory: it stays there, bounded by --max-body.
+            case WHOLE -> intake.gather(ctx.alloc(), maxBody, buffering.directory(), null);
         }
     }
 

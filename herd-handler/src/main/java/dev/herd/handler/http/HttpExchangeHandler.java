@@ -196,7 +196,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
         }
-        exchange.accept(mode, buffering.memory(), buffering.directory(), BODY_MARKS);
+        exchange.accept(mode, buffering, BODY_MARKS);
     }
 
     /**

@@ -58,17 +58,18 @@ public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeade
 
     /**
      * Whether a body for code that may block ({@link HttpService.BodyMode#BUFFERED}) is received
-     * whole before the call is made ({@code --request-buffering}), how much of it is kept in memory
-     * ({@code --request-buffer-memory}), and where the rest goes: a temporary file in
-     * {@code directory}, unlinked at once.
+     * whole before the call is made ({@code --request-buffering}), how much of one is kept in memory
+     * ({@code --request-buffer-memory}) and of all of a handler's together ({@code shared}), and
+     * where the rest goes: a temporary file in {@code directory}, unlinked at once.
      */
-    public record Buffering(boolean on, long memory, Path directory) {
+    public record Buffering(boolean on, long memory, Path directory, BodyMemory shared) {
         /** The defaults, spilling to the JVM's temporary directory. */
         public static final Buffering DEFAULT = new Buffering(Settings.REQUEST_BUFFERING.defaultValue(),
                 Settings.REQUEST_BUFFER_MEMORY.defaultValue());
 
+        /** Spilling to the JVM's temporary directory, all bodies together within a quarter of the heap. */
         public Buffering(boolean on, long memory) {
-            this(on, memory, Path.of(System.getProperty("java.io.tmpdir")));
+            this(on, memory, Path.of(System.getProperty("java.io.tmpdir")), BodyMemory.ofHeap());
         }
     }
 

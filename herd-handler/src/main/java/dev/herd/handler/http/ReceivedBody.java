@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A request body received whole before its call is made: in memory up to a bound, beyond it in a
- * temporary file. The event loop {@linkplain #add adds} what arrives; once complete, the service
+ * A request body received whole before its call is made: in memory up to a bound (its own, and
+ * the handler's for all bodies together, {@link BodyMemory}), beyond it in a temporary file. The event loop {@linkplain #add adds} what arrives; once complete, the service
  * reads it from any thread through {@link #stream()}, which never waits; the loop
  * {@linkplain #release releases} it when the exchange ends.
  *
@@ -28,6 +28,8 @@ final class ReceivedBody {
     private final ByteBufAllocator alloc;
     private final long memoryBound;
     private final Path spillDirectory;
+    /** What all buffered bodies of the handler may hold in memory; null: this body never moves to a file. */
+    private final BodyMemory shared;
     /** Guarded by this: the loop writes, a service's thread reads, the loop releases. */
     private CompositeByteBuf memory;
     private FileChannel file;
@@ -37,11 +39,15 @@ final class ReceivedBody {
     /**
      * @param memoryBound    the most bytes kept in memory; past it, all of it moves to a file
      * @param spillDirectory where that file is created (and at once unlinked)
+     * @param shared         the handler's budget for bodies in memory, which moves this one to its
+     *                       file once spent; null for a body that must stay in memory (one for code on
+     *                       the loop, bounded by {@code --max-body})
      */
-    ReceivedBody(ByteBufAllocator alloc, long memoryBound, Path spillDirectory) {
+    ReceivedBody(ByteBufAllocator alloc, long memoryBound, Path spillDirectory, BodyMemory shared) {
         this.alloc = alloc;
         this.memoryBound = memoryBound;
         this.spillDirectory = spillDirectory;
+        this.shared = shared;
     }
 
     /** On the loop: appends {@code bytes}, taking ownership of them. */
@@ -54,7 +60,7 @@ final class ReceivedBody {
             if (n == 0) {
                 return;
             }
-            if (file == null && size + n > memoryBound) {
+            if (file == null && (size + n > memoryBound || shared != null && !shared.reserve(n))) {
                 spill();
             }
             if (file != null) {
@@ -105,8 +111,7 @@ final class ReceivedBody {
         }
         released = true;
         if (memory != null) {
-            memory.release();
-            memory = null;
+            giveBack();
         }
         if (file != null) {
             file.close();
@@ -122,9 +127,17 @@ final class ReceivedBody {
         }
         if (memory != null) {
             writeFully(memory, 0);
-            memory.release();
-            memory = null;
+            giveBack();
         }
+    }
+
+    /** Frees what is in memory, and gives it back to the handler's budget. */
+    private void giveBack() {
+        if (shared != null) {
+            shared.release(memory.readableBytes());
+        }
+        memory.release();
+        memory = null;
     }
 
     private void writeFully(ByteBuf bytes, long position) throws IOException {

@@ -43,6 +43,7 @@ final class RequestIntake {
     private ByteBufAllocator alloc;
     private long memoryBound;
     private Path spillDirectory;
+    private BodyMemory shared;
     /** The body gathered so far; made at its first byte, so a request without one costs nothing. */
     private ReceivedBody received;
     private InboundStream stream;
@@ -58,12 +59,17 @@ final class RequestIntake {
         this.since = nowNanos;
     }
 
-    /** The body is kept whole: in memory up to {@code memoryBound} bytes, then in a file in {@code spillDirectory}. */
-    void gather(ByteBufAllocator alloc, long memoryBound, Path spillDirectory) {
+    /**
+     * The body is kept whole: in memory up to {@code memoryBound} bytes and while the handler's
+     * {@code shared} budget lasts, then in a file in {@code spillDirectory}; with no budget, always
+     * in memory (bounded by {@code --max-body}).
+     */
+    void gather(ByteBufAllocator alloc, long memoryBound, Path spillDirectory, BodyMemory shared) {
         this.where = Where.GATHERED;
         this.alloc = alloc;
         this.memoryBound = memoryBound;
         this.spillDirectory = spillDirectory;
+        this.shared = shared;
     }
 
     /**
@@ -95,7 +101,7 @@ final class RequestIntake {
                 case GATHERED -> {
                     if (piece.isReadable()) {
                         if (received == null) {
-                            received = new ReceivedBody(alloc, memoryBound, spillDirectory);
+                            received = new ReceivedBody(alloc, memoryBound, spillDirectory, shared);
                         }
                         received.add(piece.retain());
                     }

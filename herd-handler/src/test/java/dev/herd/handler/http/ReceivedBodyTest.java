@@ -24,7 +24,7 @@ class ReceivedBodyTest {
 
     @Test
     void keepsASmallBodyInMemory() throws IOException {
-        ReceivedBody body = new ReceivedBody(ByteBufAllocator.DEFAULT, 16, dir);
+        ReceivedBody body = new ReceivedBody(ByteBufAllocator.DEFAULT, 16, dir, new BodyMemory(1 << 20));
         List<ByteBuf> pieces = add(body, "hello ", "world");
 
         assertThat(body.spilled()).isFalse();
@@ -37,7 +37,7 @@ class ReceivedBodyTest {
 
     @Test
     void movesALargerBodyToAFileThatNoNameHolds() throws IOException {
-        ReceivedBody body = new ReceivedBody(ByteBufAllocator.DEFAULT, 8, dir);
+        ReceivedBody body = new ReceivedBody(ByteBufAllocator.DEFAULT, 8, dir, new BodyMemory(1 << 20));
         List<ByteBuf> pieces = add(body, "0123", "4567", "89ab", "cdef", "g");
 
         assertThat(body.spilled()).isTrue();
@@ -55,8 +55,40 @@ class ReceivedBodyTest {
     }
 
     @Test
+    void bodiesTogetherStayWithinTheHandlersBudgetAndGiveItBack() throws IOException {
+        BodyMemory budget = new BodyMemory(10);
+        ReceivedBody first = new ReceivedBody(ByteBufAllocator.DEFAULT, 16, dir, budget);
+        ReceivedBody second = new ReceivedBody(ByteBufAllocator.DEFAULT, 16, dir, budget);
+        add(first, "01234567");
+        add(second, "ab");
+        add(second, "cd");
+
+        assertThat(first.spilled()).isFalse();
+        assertThat(second.spilled()).as("under its own bound, past the handler's").isTrue();
+        assertThat(read(second.stream())).isEqualTo("abcd");
+        assertThat(budget.held()).isEqualTo(8);
+        first.release();
+        second.release();
+        assertThat(budget.held()).isZero();
+
+        ReceivedBody third = new ReceivedBody(ByteBufAllocator.DEFAULT, 16, dir, budget);
+        add(third, "0123456789");
+        assertThat(third.spilled()).as("once the budget was given back").isFalse();
+        third.release();
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
+    void withoutABudgetABodyStaysInMemory() throws IOException {
+        ReceivedBody body = new ReceivedBody(ByteBufAllocator.DEFAULT, 1 << 20, dir, null);
+        add(body, "x".repeat(1000));
+        assertThat(body.spilled()).isFalse();
+        body.release();
+    }
+
+    @Test
     void anEmptyBodyReadsAsEmpty() throws IOException {
-        ReceivedBody body = new ReceivedBody(ByteBufAllocator.DEFAULT, 8, dir);
+        ReceivedBody body = new ReceivedBody(ByteBufAllocator.DEFAULT, 8, dir, new BodyMemory(1 << 20));
         assertThat(body.stream().read()).isEqualTo(-1);
         assertThat(body.bytes().readableBytes()).isZero();
         body.release();
