@@ -301,7 +301,9 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
             body.release();
             return;
         }
-        onLoop(() -> writeFull(response, body));
+        if (!onLoop(() -> writeFull(response, body))) {
+            body.release();
+        }
     }
 
     @Override
@@ -310,7 +312,7 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
             region.release();
             return;
         }
-        onLoop(() -> {
+        boolean handed = onLoop(() -> {
             if (!prepare(response, region.count())) {
                 region.release();
                 return;
@@ -324,6 +326,9 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
             }
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(this::written);
         });
+        if (!handed) {
+            region.release();
+        }
     }
 
     @Override
@@ -386,7 +391,7 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
 
     @Override
     public void chunk(ByteBuf bytes, Consumer<Boolean> sent) {
-        onLoop(() -> {
+        boolean handed = onLoop(() -> {
             if (connection.closing() || responseDone) {
                 bytes.release();
                 sent.accept(false);
@@ -395,6 +400,12 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
             bytesSent += bytes.readableBytes();
             ctx.writeAndFlush(new DefaultHttpContent(bytes)).addListener(f -> sent.accept(f.isSuccess()));
         });
+        if (!handed) {
+            // The handler is exiting: the writer learns that its connection is gone, as it would
+            // from a failed write, instead of getting the loop's refusal.
+            bytes.release();
+            sent.accept(false);
+        }
     }
 
     @Override
@@ -515,11 +526,20 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
                 startedMillis, System.nanoTime() - startedNanos);
     }
 
-    private void onLoop(Runnable task) {
+    /**
+     * Runs {@code task} on the loop, at once when called there. False when the loop refused it: it
+     * is shutting down (the handler exits), and the connection goes with it.
+     */
+    private boolean onLoop(Runnable task) {
         if (ctx.executor().inEventLoop()) {
             task.run();
-        } else {
+            return true;
+        }
+        try {
             ctx.executor().execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException exiting) {
+            return false;
         }
     }
 
