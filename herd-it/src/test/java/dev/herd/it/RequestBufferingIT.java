@@ -75,10 +75,17 @@ class RequestBufferingIT {
             try (trickle) {
                 trickle.start();
                 trickle.awaitFirstByteSent();
-                long start = System.nanoTime();
-                assertThat(herd.get("/").status()).isEqualTo(200);
-                Duration waited = Duration.ofNanos(System.nanoTime() - start);
-                assertThat(waited).as("a fresh request behind four trickled bodies").isGreaterThan(FRESH);
+                // Fresh requests until one waits behind the trickled bodies: once the program's
+                // four threads read them, the next request waits for their 408s. A request sent
+                // before the handler dispatched them may still be quick.
+                Duration slowest = Duration.ZERO;
+                for (int fresh = 0; fresh < 1_000 && !trickle.anyAnswered() && slowest.compareTo(FRESH) <= 0; fresh++) {
+                    long start = System.nanoTime();
+                    assertThat(herd.get("/").status()).isEqualTo(200);
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    slowest = took.compareTo(slowest) > 0 ? took : slowest;
+                }
+                assertThat(slowest).as("the slowest fresh request behind trickled bodies").isGreaterThan(FRESH);
                 trickle.await408s(BODY_TIMEOUT);
             }
             brokenBodiesAre400(herd);
