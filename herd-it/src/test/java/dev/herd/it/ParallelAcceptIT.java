@@ -63,7 +63,15 @@ class ParallelAcceptIT {
                     .as("requests served by handler %d of %s", pid, perPid)
                     .isGreaterThanOrEqualTo(REQUESTS / 10));
 
-            JsonNode status = herd.status();
+            // A loop counts a request once its response is written: the client may read that
+            // response a moment before the counter moves, so the last ones are waited for.
+            JsonNode status = herd.awaitHandlers("every request counted", Duration.ofSeconds(10), s -> {
+                long counted = 0;
+                for (JsonNode h : s.path("handlers")) {
+                    counted += h.path("requests").asLong();
+                }
+                return counted == REQUESTS;
+            });
             long won = 0;
             long lost = 0;
             for (JsonNode h : status.path("handlers")) {
