@@ -15,6 +15,8 @@
 #   logrotate     logrotate: logrotate                          tests (checks deploy/logrotate)
 #   node          node, npm: nodejs, npm; and the kubernetes-models npm package
 #                 (bench/kubernetes-models.sh)                  tests (checks deploy/kubernetes)
+#   tls           curl, openssl, h2load, testssl: curl, openssl,
+#                 nghttp2-client, testssl.sh                    tests (TLS and HTTP/2), bench/tls.sh
 #   wrk           wrk: wrk                                      bench/accept.sh, footprint.sh, profile.sh
 #   nginx         nginx: nginx-light where Debian still has it  the benchmarks' peer
 #
@@ -24,7 +26,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-test_tools=(redis promtool chromium systemd logrotate node)
+test_tools=(redis promtool chromium systemd logrotate node tls)
 
 programs_of() {
     case "$1" in
@@ -35,6 +37,7 @@ programs_of() {
         systemd) echo systemd-analyze ;;
         logrotate) echo logrotate ;;
         node) echo node npm ;;
+        tls) echo curl openssl h2load testssl ;;
         wrk) echo wrk ;;
         nginx) echo nginx ;;
         *) return 1 ;;
@@ -46,6 +49,7 @@ packages_of() {
         redis) echo redis-tools ;;
         promtool) echo prometheus ;;
         node) echo nodejs npm ;;
+        tls) echo curl openssl nghttp2-client testssl.sh ;;
         nginx) if apt-cache show nginx-light >/dev/null 2>&1; then echo nginx-light; else echo nginx; fi ;;
         *) echo "$1" ;;
     esac
@@ -73,7 +77,7 @@ done
 wanted=() missing=()
 for tool in "${tools[@]}"; do
     programs_of "$tool" >/dev/null || {
-        echo "install-tools: unknown tool '$tool' (known: redis redis-server promtool chromium systemd logrotate node wrk nginx, or tests)" >&2
+        echo "install-tools: unknown tool '$tool' (known: redis redis-server promtool chromium systemd logrotate node tls wrk nginx, or tests)" >&2
         exit 2
     }
     [[ ",$without," == *",$tool,"* ]] && continue

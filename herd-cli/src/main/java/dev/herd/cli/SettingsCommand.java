@@ -76,20 +76,31 @@ abstract class SettingsCommand implements Callable<Integer> {
                         + "with --main, HandlerContext.args() with --app).")
                 .build());
         for (Setting<?> setting : Settings.SERVE) {
-            spec.addOption(OptionSpec.builder(setting.option())
+            OptionSpec.Builder option = OptionSpec.builder(setting.option())
                     .paramLabel(setting.label())
-                    .type(String.class)
-                    .converters(text -> validated(setting, text))
-                    .defaultValue(setting.defaultText())
                     .description(setting.doc() + (setting.reloadable() ? "" : " Not changed by a reload.")
-                            + " Default: " + setting.defaultText() + ".")
-                    .build());
+                            + (repeatable(setting) ? " May be repeated." : "")
+                            + " Default: " + (setting.defaultText().isEmpty() ? "none" : setting.defaultText()) + ".");
+            if (repeatable(setting)) {
+                // Each occurrence adds to the list: --tls-cert a.pem --tls-cert b.pem.
+                option.type(List.class).auxiliaryTypes(String.class).arity("1")
+                        .converters(text -> validated(setting, text));
+            } else {
+                option.type(String.class).converters(text -> validated(setting, text))
+                        .defaultValue(setting.defaultText());
+            }
+            spec.addOption(option.build());
         }
         spec.usageMessage().footer("",
                 "Every option can also be given in the environment as HERD_ and its name in upper case "
                         + "with '_' for '-' (HERD_MAX_HANDLERS=4), or in the --config file under its name "
                         + "(max-handlers = 4). The command line wins over the environment, the environment over "
                         + "the file. Reference: docs/configuration.md.");
+    }
+
+    /** A list of paths: each occurrence of the option adds its own. */
+    private static boolean repeatable(Setting<?> setting) {
+        return setting.kind() == Setting.Kind.PATH_LIST;
     }
 
     /** Checks the value at parse time, so a bad one is reported as picocli reports usage errors (exit 2). */
@@ -108,7 +119,9 @@ abstract class SettingsCommand implements Callable<Integer> {
         for (Setting<?> setting : Settings.SERVE) {
             OptionSpec option = spec.findOption(setting.option());
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                given.put(setting, option.getValue());
+                given.put(setting, repeatable(setting)
+                        ? String.join(setting.kind().separator(), option.<List<String>>getValue())
+                        : option.getValue());
             }
         }
         List<String> programArgs = spec.positionalParameters().getFirst().getValue();

@@ -183,4 +183,19 @@ class ConfigCommandTest {
             assertThat(help).as(s.name()).contains(s.option() + "=" + s.label());
         }
     }
+
+    @Test
+    void aRepeatedPathOptionAddsToItsList() {
+        int status = execute(Map.of(), "config", "--json", "--tls-cert", "/etc/herd/a.pem", "--tls-cert", "/etc/herd/b.pem",
+                "--tls-key", "/etc/herd/a.key", "--tls-key", "/etc/herd/b.key");
+
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("/etc/herd/a.pem:/etc/herd/b.pem").contains("/etc/herd/a.key:/etc/herd/b.key");
+    }
+
+    @Test
+    void aKeyWithoutItsCertificateIsRefused() {
+        assertThat(execute(Map.of(), "config", "--tls-key", "/etc/herd/a.key")).isEqualTo(2);
+        assertThat(err.toString()).contains("--tls-key /etc/herd/a.key (command line) without --tls-cert");
+    }
 }

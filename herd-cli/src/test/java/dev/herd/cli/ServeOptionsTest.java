@@ -88,7 +88,8 @@ class ServeOptionsTest {
         for (Setting<?> s : Settings.SERVE) {
             assertThat(help).as(s.name())
                     .contains(s.option() + "=" + s.label())
-                    .contains(("Default:" + s.defaultText() + ".").replaceAll("\\s+", ""));
+                    .contains(("Default:" + (s.defaultText().isEmpty() ? "none" : s.defaultText()) + ".")
+                            .replaceAll("\\s+", ""));
         }
         assertThat(err.toString()).isEmpty();
     }

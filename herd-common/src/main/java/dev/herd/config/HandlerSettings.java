@@ -36,6 +36,12 @@ public final class HandlerSettings {
             "The spawner's System.nanoTime() when it started this handler (the same monotonic clock): the handler "
                     + "says how long its boot took.", Long::parseLong);
 
+    public static final Setting<String> TLS = Setting.text("tls", "PATH", "none",
+            "Shared memory with the certificates and keys of this handler's generation; none: no TLS.");
+
+    public static final Setting<String> TLS_TICKETS = Setting.text("tls-tickets", "PATH", "none",
+            "Shared memory with the pool's session-ticket keys, which the spawner rotates.");
+
     /** Settings of {@code herd serve} that a handler needs as well. */
     public static final List<Setting<?>> FORWARDED = List.of(Settings.TRANSPORT, Settings.ACCEPT, Settings.CPU_AFFINITY,
             Settings.MAX_CONNECTIONS,
@@ -46,10 +52,11 @@ public final class HandlerSettings {
             Settings.KEEPALIVE_TIMEOUT,
             Settings.KEEPALIVE_REQUESTS, Settings.MAX_CONNECTION_AGE,
             Settings.GRACEFUL_TIMEOUT, Settings.WARMUP, Settings.WARMUP_TIME, Settings.APP, Settings.CLASSPATH, Settings.MAIN, Settings.STATIC,
-            Settings.STATIC_INDEX, Settings.STATIC_LISTING, Settings.PROTOCOL);
+            Settings.STATIC_INDEX, Settings.STATIC_LISTING, Settings.PROTOCOL,
+            Settings.HTTP2, Settings.H2C, Settings.H2_MAX_STREAMS, Settings.TLS_TICKET_ROTATION);
 
     public static final List<Setting<?>> ALL = Stream.concat(
-            Stream.of(SLOT, GENERATION, SCOREBOARD, SPAWNER_PID, HEARTBEAT, STANDBY, SPAWNED), FORWARDED.stream()).toList();
+            Stream.of(SLOT, GENERATION, SCOREBOARD, SPAWNER_PID, HEARTBEAT, STANDBY, SPAWNED, TLS, TLS_TICKETS), FORWARDED.stream()).toList();
 
     private static boolean bool(String text) {
         return switch (text.strip()) {

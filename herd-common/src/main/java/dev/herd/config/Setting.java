@@ -62,6 +62,7 @@ public record Setting<T>(String name, String label, String defaultText, String d
         POOL("Pool and scaling"),
         HANDLERS("Handlers and deadlines"),
         HTTP("HTTP"),
+        TLS("TLS and HTTP/2"),
         APPLICATION("Application"),
         /** Arguments the spawner gives its handler processes; never a user's. */
         INTERNAL("Internal");

@@ -245,6 +245,34 @@ public final class Settings {
             "A keep-alive connection older than this is answered with Connection: close on its next response.",
             text -> text.strip().equalsIgnoreCase("off") ? Duration.ZERO : Values.duration(text)).in(Section.HTTP);
 
+    public static final Setting<List<Path>> TLS_CERT = new Setting<>("tls-cert", "FILE|DIR", "",
+            "Serve TLS with this certificate chain (PEM, the server's certificate first). Repeat it, or name a "
+                    + "directory of them, for several certificates: each client gets the one for the name it asks "
+                    + "for (SNI), and one that asks for none the first. Read before --user applies, and again by "
+                    + "a reload.", Settings::paths)
+            .in(Section.TLS).ofKind(Kind.PATH_LIST);
+
+    public static final Setting<List<Path>> TLS_KEY = new Setting<>("tls-key", "FILE", "",
+            "The private key of each --tls-cert file, in the same order (PEM, PKCS#8, RSA or EC, unencrypted); "
+                    + "left out for a certificate file that holds its key. It may be readable by root only when "
+                    + "herd starts as root: handlers get a copy in memory, never the file.", Settings::paths)
+            .in(Section.TLS).ofKind(Kind.PATH_LIST);
+
+    public static final Setting<Boolean> HTTP2 = Setting.onOff("http2", "on",
+            "With TLS: offer HTTP/2 by ALPN (h2); clients that do not take it speak HTTP/1.1.").in(Section.TLS);
+
+    public static final Setting<Boolean> H2C = Setting.onOff("h2c", "off",
+            "Without TLS: a connection that opens with HTTP/2's preface (prior knowledge, as h2load and "
+                    + "curl --http2-prior-knowledge do) speaks cleartext HTTP/2; others HTTP/1.1.").in(Section.TLS);
+
+    public static final Setting<Integer> H2_MAX_STREAMS = Setting.integer("h2-max-streams", "128", 1, 65535,
+            "Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS).")
+            .in(Section.TLS);
+
+    public static final Setting<Duration> TLS_TICKET_ROTATION = Setting.duration("tls-ticket-rotation", "1h",
+            "How often the session-ticket keys that every handler shares are replaced: a client resumes its "
+                    + "session on any handler for up to twice this.").in(Section.TLS);
+
     public static final Setting<String> APP = Setting.text("app", "NAME|CLASS", "demo",
             "The application: a built-in one (demo), or a class of --classpath implementing the herd API "
                     + "(dev.herd.api: HttpApp, AsyncHttpApp, TcpApp or AsyncTcpApp).").in(Section.APPLICATION);
@@ -303,6 +331,7 @@ public final class Settings {
             MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADERS, ACCESS_LOG, ACCESS_LOG_FORMAT, HEADER_TIMEOUT, BODY_TIMEOUT,
             BODY_MIN_RATE, REQUEST_BUFFERING, REQUEST_BUFFER_MEMORY, KEEPALIVE_TIMEOUT,
             KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
+            TLS_CERT, TLS_KEY, HTTP2, H2C, H2_MAX_STREAMS, TLS_TICKET_ROTATION,
             APP, CLASSPATH, MAIN, JAR, JAR_SERVER, JAR_AOT, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
 
     /** The pool-size policies of {@code --scaling}. */
@@ -390,6 +419,28 @@ public final class Settings {
             validateReusePort(config);
         }
         validateApplication(config);
+        validateTls(config);
+    }
+
+    /** TLS and HTTP/2 serve herd's own HTTP handlers. */
+    private static void validateTls(Config config) {
+        boolean tls = !config.get(TLS_CERT).isEmpty();
+        if (!tls && !config.get(TLS_KEY).isEmpty()) {
+            throw new IllegalArgumentException("--tls-key " + config.text(TLS_KEY) + " (" + config.origin(TLS_KEY)
+                    .describe() + ") without --tls-cert: give the certificate too");
+        }
+        if (tls && config.get(JAR).isPresent()) {
+            throw new IllegalArgumentException("--tls-cert serves herd's own handlers; a --jar server's TLS is its "
+                    + "own configuration's");
+        }
+        if (tls && config.get(PROTOCOL) == Protocol.TCP) {
+            throw new IllegalArgumentException("--tls-cert serves HTTP; --protocol tcp (" + config.origin(PROTOCOL)
+                    .describe() + ") speaks raw TCP");
+        }
+        if (tls && config.get(H2C)) {
+            throw new IllegalArgumentException("--h2c is cleartext HTTP/2 by prior knowledge, and --tls-cert makes "
+                    + "the address TLS: there HTTP/2 is offered by ALPN (--http2)");
+        }
     }
 
     /**
@@ -535,6 +586,14 @@ public final class Settings {
     public static boolean servesApp(Config config) {
         return config.isSet(APP) || (config.get(STATIC).isEmpty() && config.get(MAIN).isEmpty()
                 && config.get(JAR).isEmpty());
+    }
+
+    private static List<Path> paths(String text) {
+        return java.util.Arrays.stream(text.split(java.io.File.pathSeparator))
+                .map(String::strip)
+                .filter(e -> !e.isEmpty())
+                .map(e -> Path.of(e).toAbsolutePath())
+                .toList();
     }
 
     private static List<String> classPath(String text) {

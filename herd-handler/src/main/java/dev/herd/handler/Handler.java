@@ -11,7 +11,11 @@ import dev.herd.handler.app.Served;
 import dev.herd.handler.busy.BusyMeter;
 import dev.herd.handler.busy.BusyTime;
 import dev.herd.handler.http.BodyPace;
+import dev.herd.handler.h2.Http2Pipeline;
 import dev.herd.handler.http.HttpPipeline;
+import dev.herd.handler.tls.ServerTls;
+import dev.herd.tls.TicketKeys;
+import dev.herd.tls.TlsMaterial;
 import dev.herd.handler.http.ServingLoop;
 import dev.herd.handler.log.AccessLog;
 import dev.herd.handler.warmup.ClassWarmup;
@@ -32,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -128,6 +133,7 @@ final class Handler {
                         new BodyPace(config.get(Settings.BODY_TIMEOUT), config.get(Settings.BODY_MIN_RATE))),
                 new HttpPipeline.Buffering(config.get(Settings.REQUEST_BUFFERING),
                         config.get(Settings.REQUEST_BUFFER_MEMORY)));
+        HttpEntrance entrance = pipeline == null ? null : entrance(config, pipeline);
         if (pipeline != null) {
             ClassWarmup.run(pipeline, context);
             handler.accessLog = AccessLog.open(config.get(Settings.ACCESS_LOG), config.get(Settings.ACCESS_LOG_FORMAT),
@@ -135,6 +141,11 @@ final class Handler {
         }
         List<IoEventLoop> loops = new ArrayList<>();
         group.forEach(executor -> loops.add((IoEventLoop) executor));
+        if (entrance != null && entrance.tls().isPresent()) {
+            // The spawner rotates the pool's ticket keys; one loop takes each rotation for every context.
+            ServerTls tls = entrance.tls().get();
+            loops.getFirst().scheduleAtFixedRate(tls::refreshTickets, 1, 1, TimeUnit.SECONDS);
+        }
         String placement = "";
         if (config.get(Settings.CPU_AFFINITY) == Settings.CpuAffinity.AUTO) {
             placement = ", on " + CpuPinning.describe(CpuPinning.pin(loops, slotIndex));
@@ -159,7 +170,7 @@ final class Handler {
                 counters.stamp(now, busy.busyNanos(now));
             }, 0, heartbeat, TimeUnit.NANOSECONDS);
             AcceptWatch accept = new AcceptWatch(socket, loop, counters,
-                    accepted -> handler.serve(accepted, loop, serving, pipeline), fairShare, limit);
+                    accepted -> handler.serve(accepted, loop, serving, entrance), fairShare, limit);
             handler.accepts.add(accept);
             // Registered paused: the loops join the accept race once warm.
             registrations.add(accept.register(false));
@@ -185,6 +196,25 @@ final class Handler {
                     + " event loops watching " + socket.describe() + placement + bootTime(config));
         }
         return handler;
+    }
+
+    /**
+     * How connections are set up: with TLS when the spawner shared certificates with this handler
+     * (it read them, so that the key files may be root's alone), and HTTP/2 where enabled.
+     */
+    private static HttpEntrance entrance(Config config, HttpPipeline pipeline) throws IOException {
+        Optional<ServerTls> tls = Optional.empty();
+        String material = config.get(HandlerSettings.TLS);
+        if (!material.equals("none")) {
+            ServerTls serverTls = ServerTls.of(TlsMaterial.read(Path.of(material)),
+                    TicketKeys.open(Path.of(config.get(HandlerSettings.TLS_TICKETS))), config.get(Settings.HTTP2),
+                    config.get(Settings.TLS_TICKET_ROTATION), config.get(Settings.HEADER_TIMEOUT));
+            LOG.log(System.Logger.Level.INFO, "TLS by " + serverTls.describe());
+            tls = Optional.of(serverTls);
+        }
+        Http2Pipeline http2 = new Http2Pipeline(pipeline, config.get(Settings.H2_MAX_STREAMS),
+                pipeline.keepAlive().idleTimeout(), config.get(Settings.BODY_TIMEOUT), config.get(Settings.GRACEFUL_TIMEOUT));
+        return new HttpEntrance(pipeline, http2, tls, config.get(Settings.H2C));
     }
 
     /**
@@ -227,7 +257,7 @@ final class Handler {
     }
 
     /** Runs on the loop that accepted: the connection is served by that same loop. */
-    private void serve(Channel channel, IoEventLoop loop, ServingLoop serving, HttpPipeline pipeline) {
+    private void serve(Channel channel, IoEventLoop loop, ServingLoop serving, HttpEntrance entrance) {
         serving.counters().connectionOpened();
         connections.add(channel);
         channel.closeFuture().addListener(f -> {
@@ -237,7 +267,7 @@ final class Handler {
         if (served.tcp() != null) {
             served.tcp().configure(channel, serving);
         } else {
-            pipeline.configure(channel, serving);
+            entrance.configure(channel, serving);
         }
         loop.register(channel).addListener(f -> {
             if (!f.isSuccess()) {

@@ -30,7 +30,8 @@ final class Tools {
         CHROMIUM("chromium", "chromium", "chromium"),
         SYSTEMD("systemd", "systemd", "systemd-analyze"),
         LOGROTATE("logrotate", "logrotate", "logrotate"),
-        NODE("node", "nodejs and npm", "node", "npm");
+        NODE("node", "nodejs and npm", "node", "npm"),
+        TLS("tls", "curl, openssl, nghttp2-client and testssl.sh", "curl", "openssl", "h2load", "testssl");
 
         final String name;
         final String packages;

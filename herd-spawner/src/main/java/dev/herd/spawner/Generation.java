@@ -2,9 +2,11 @@ package dev.herd.spawner;
 
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
+import dev.herd.tls.TlsMaterial;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What the handlers of one generation are started with: the configuration read at start or at a
@@ -14,12 +16,23 @@ import java.time.Duration;
  * @param number  1 at start, then one more for every reload
  * @param config  the configuration its handlers were started with
  * @param command their command line
+ * @param tls     their certificates and keys, in memory they read as they boot
  */
-record Generation(int number, Config config, HandlerCommand command) {
+record Generation(int number, Config config, HandlerCommand command, Optional<TlsMaterial> tls) {
 
-    static Generation of(int number, Config config, Path scoreboard) {
+    /**
+     * @throws IllegalArgumentException if a certificate or key {@code config} names cannot be used
+     */
+    static Generation of(int number, Config config, Path scoreboard, TlsShares shares, long nowNanos) {
+        Optional<TlsMaterial> tls = shares.load(config, nowNanos);
         return new Generation(number, config,
-                HandlerCommand.of(config, scoreboard, heartbeatFor(config.get(Settings.TIMEOUT))));
+                HandlerCommand.of(config, scoreboard, heartbeatFor(config.get(Settings.TIMEOUT)))
+                        .withSharedMemory(shares.arguments(tls)), tls);
+    }
+
+    /** Its handlers are gone and none will start: the memory that held its keys is given back. */
+    void retire() {
+        tls.ifPresent(TlsMaterial::close);
     }
 
     /** Each loop stamps a few times per timeout, so one late stamp is never mistaken for a hang. */

@@ -20,7 +20,19 @@ import java.util.Optional;
  * ({@code --jar}), that jar's own JVM as {@link ForeignLaunch} makes it.
  */
 record HandlerCommand(String java, List<String> jvmOptions, String classPath, Config config, Path scoreboard,
-                      long spawnerPid, Duration heartbeat, Optional<ForeignLaunch> foreign) {
+                      long spawnerPid, Duration heartbeat, Optional<ForeignLaunch> foreign,
+                      List<String> sharedMemory) {
+
+    HandlerCommand(String java, List<String> jvmOptions, String classPath, Config config, Path scoreboard,
+                   long spawnerPid, Duration heartbeat, Optional<ForeignLaunch> foreign) {
+        this(java, jvmOptions, classPath, config, scoreboard, spawnerPid, heartbeat, foreign, List.of());
+    }
+
+    /** With arguments that name shared memory the handler reads ({@link TlsShares#arguments}). */
+    HandlerCommand withSharedMemory(List<String> arguments) {
+        return new HandlerCommand(java, jvmOptions, classPath, config, scoreboard, spawnerPid, heartbeat, foreign,
+                List.copyOf(arguments));
+    }
 
     /** Why a handler is started, which sets how it begins. */
     enum Role {
@@ -102,6 +114,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         command.add(HandlerSettings.HEARTBEAT.name() + "=" + dev.herd.config.Values.format(heartbeat));
         command.add(HandlerSettings.STANDBY.name() + "=" + (role == Role.STANDBY));
         command.add(HandlerSettings.SPAWNED.name() + "=" + spawnedNanos);
+        command.addAll(sharedMemory);
         if (foreign.isPresent()) {
             command.add(Settings.MAIN.name() + "=" + foreign.get().launcher(form.get()));
         } else {

@@ -64,7 +64,14 @@ public final class Server {
                 return ExitCode.NO_RESOURCES;
             }
             acquired.addFirst(scoreboard);
-            Spawner spawner = new Spawner(config, source, socket, scoreboard, MonotonicClock.SYSTEM);
+            Spawner spawner;
+            try {
+                // Reads the certificates and keys too: before the privileges are dropped.
+                spawner = new Spawner(config, source, socket, scoreboard, MonotonicClock.SYSTEM);
+            } catch (IllegalArgumentException e) {
+                err.println("herd: " + e.getMessage());
+                return ExitCode.CONFIG;
+            }
             Optional<Address.Inet> adminAddress = config.get(Settings.ADMIN);
             if (adminAddress.isPresent()) {
                 Address.Inet a = adminAddress.get();

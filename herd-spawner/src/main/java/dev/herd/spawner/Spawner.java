@@ -67,6 +67,8 @@ public final class Spawner {
     private Generation serving;
     private Reload reload;
     private int lastGeneration;
+    /** The generations' certificates in shared memory, and the pool's session-ticket keys. */
+    private final TlsShares tls = new TlsShares();
     private ScalingPolicy policy;
     private BootFailures bootFailures;
     private int target;
@@ -115,7 +117,7 @@ public final class Spawner {
         this.clock = clock;
         this.launcher = launcher;
         this.oomKills = launcher.oomKills();
-        this.serving = Generation.of(++lastGeneration, config, scoreboard.path());
+        this.serving = Generation.of(++lastGeneration, config, scoreboard.path(), tls, clock.nanoTime());
         this.policy = Policies.of(config);
         this.bootFailures = bootFailuresFor(config);
         this.target = Policies.initialTarget(config);
@@ -223,6 +225,7 @@ public final class Spawner {
         }
         log.add(Level.INFO, "stopped", "all handlers have exited; spawner exits with " + exitCode);
         sockets.close();
+        tls.close();
         publish();
         return exitCode;
     }
@@ -265,6 +268,7 @@ public final class Spawner {
             tellReadiness();
         }
         keepWatchdog(now);
+        tls.rotateIfDue(now, serving.config().get(Settings.TLS_TICKET_ROTATION));
         publish();
         plannedWakeNanos = nextWake(now, reading);
         return plannedWakeNanos;
@@ -376,8 +380,18 @@ public final class Spawner {
         }
         List<String> ignored = new ArrayList<>();
         Config effective = Reload.effective(serving.config(), read, ignored);
-        reload = new Reload(Generation.of(++lastGeneration, effective, scoreboard.path()), now, why, outcome,
-                List.copyOf(ignored));
+        Generation next;
+        try {
+            next = Generation.of(lastGeneration + 1, effective, scoreboard.path(), tls, now);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            String reason = "invalid TLS certificate or key: " + e.getMessage();
+            log.add(Level.ERROR, "reload-failed", why + ": reload refused: " + reason + "; generation "
+                    + serving.number() + " keeps serving");
+            outcome.complete(new ReloadOutcome.Failed(serving.number(), reason));
+            return;
+        }
+        lastGeneration++;
+        reload = new Reload(next, now, why, outcome, List.copyOf(ignored));
         ignored.forEach(line -> log.add(Level.WARNING, "reload", "reload: " + line));
         log.add(Level.INFO, "reload", why + ": starting generation " + reload.next().number() + " (" + target
                 + " handlers); generation " + serving.number() + " serves until it is ready");
@@ -428,7 +442,11 @@ public final class Spawner {
         reload = null;
         counts.reloaded(outcome instanceof ReloadOutcome.Reloaded);
         if (outcome instanceof ReloadOutcome.Failed) {
-            pool.all().stream().filter(h -> h.generation() == ended.next()).forEach(h -> h.terminate(now));
+            List<HandlerHandle> started = pool.all().stream().filter(h -> h.generation() == ended.next()).toList();
+            started.forEach(h -> h.terminate(now));
+            if (started.isEmpty()) {
+                ended.next().retire();
+            }
         }
         ended.outcome().complete(outcome);
     }
@@ -455,6 +473,9 @@ public final class Spawner {
             running.add(reload.next().number());
         }
         counts.keepGenerations(running);
+        if (!running.contains(handle.generation().number())) {
+            handle.generation().retire();
+        }
         String how = HandlerHandle.describeExit(status);
         long oomKillsNow = launcher.oomKills();
         String oom = status == 128 + Signal.KILL.number() && !handle.killed() && oomKills >= 0 && oomKillsNow > oomKills
@@ -875,6 +896,7 @@ public final class Spawner {
                 .toList();
         view = new PoolView(ProcessHandle.current().pid(), startedAtNanos, stopping, target,
                 manualTarget.isPresent() ? "manual" : policy.name(), serving.number(),
-                reload == null ? 0 : reload.next().number(), serving.maxTarget(), entries, counts.view());
+                reload == null ? 0 : reload.next().number(), serving.maxTarget(), entries, counts.view(),
+                serving.tls().map(m -> m.identities().stream().map(PoolView.Certificate::of).toList()).orElse(List.of()));
     }
 }

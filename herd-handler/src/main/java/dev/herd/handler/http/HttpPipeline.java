@@ -5,6 +5,7 @@ import dev.herd.handler.http.rules.RequestRule;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.stream.ChunkedWriteHandler;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,16 +92,55 @@ public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeade
 
     private static final RequestRule[] RULES = RequestRule.all();
 
+    /** A cleartext HTTP/1.1 connection. */
     public void configure(Channel channel, ServingLoop loop) {
+        configure(channel.pipeline(), loop, false);
+    }
+
+    /**
+     * An HTTP/1.1 connection, its stages added after those already in {@code pipeline} (TLS's).
+     *
+     * @param secure whether the connection is encrypted in the process: then a file's region is sent
+     *               by reading it ({@link RegionChunks}), since the kernel cannot encrypt what it sends
+     */
+    public void configure(ChannelPipeline pipeline, ServingLoop loop, boolean secure) {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(maxInitialLine)
                 .setMaxHeaderSize(maxHeaderSize);
-        ChannelPipeline pipeline = channel.pipeline().addLast("codec", new RequestCodec(decoder, maxHeaders, deadlines.head()));
+        pipeline.addLast("codec", new RequestCodec(decoder, maxHeaders, deadlines.head()));
+        if (secure) {
+            addRegionChunks(pipeline);
+        }
+        addRules(pipeline);
+        pipeline.addLast("limits", new KeepAliveLimits(keepAlive.maxRequests(), keepAlive.maxAge(), loop));
+        addExchange(pipeline, loop);
+    }
+
+    /**
+     * An HTTP/2 stream, after the stage that turns its frames into HTTP/1.1 messages: the same rules
+     * and exchange as a connection's, each stream one request. The connection's limits are the
+     * HTTP/2 connection's own.
+     */
+    public void configureStream(ChannelPipeline pipeline, ServingLoop loop) {
+        addRegionChunks(pipeline);
+        addRules(pipeline);
+        addExchange(pipeline, loop);
+    }
+
+    private static void addRegionChunks(ChannelPipeline pipeline) {
+        pipeline.addLast("chunks", new ChunkedWriteHandler()).addLast("regions", REGION_CHUNKS);
+    }
+
+    private static void addRules(ChannelPipeline pipeline) {
         for (RequestRule rule : RULES) {
             pipeline.addLast(rule.getClass().getSimpleName(), rule);
         }
-        pipeline.addLast("limits", new KeepAliveLimits(keepAlive.maxRequests(), keepAlive.maxAge(), loop))
-                .addLast("exchange", new HttpExchangeHandler(service, loop, maxBody, keepAlive.idleTimeout(),
-                        deadlines.body(), buffering));
     }
+
+    private void addExchange(ChannelPipeline pipeline, ServingLoop loop) {
+        pipeline.addLast("exchange", new HttpExchangeHandler(service, loop, maxBody, keepAlive.idleTimeout(),
+                deadlines.body(), buffering));
+    }
+
+    private static final RegionChunks REGION_CHUNKS = new RegionChunks();
 }

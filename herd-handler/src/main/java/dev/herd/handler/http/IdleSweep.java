@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * passed, instead of a timer per connection that every read and write would touch. A connection
  * times out between its timeout and its timeout plus one period. Used on the loop's thread only.
  */
-final class IdleSweep {
+public final class IdleSweep {
     /** A connection the sweep watches. */
-    interface Watched {
+    public interface Watched {
         /** Acts on whichever of the connection's deadlines has passed by {@code nowNanos} (loop ticker time). */
         void sweep(long nowNanos);
     }
@@ -38,11 +38,11 @@ final class IdleSweep {
         return Math.clamp(timeout.toNanos() / 4, MIN_PERIOD.toNanos(), MAX_PERIOD.toNanos());
     }
 
-    void watch(Watched connection) {
+    public void watch(Watched connection) {
         connections.add(connection);
     }
 
-    void forget(Watched connection) {
+    public void forget(Watched connection) {
         connections.remove(connection);
     }
 

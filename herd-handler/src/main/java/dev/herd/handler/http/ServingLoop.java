@@ -72,7 +72,7 @@ public final class ServingLoop {
     }
 
     /** The sweep that enforces timeouts as short as {@code shortest} on this loop's connections; on the loop's thread only. */
-    IdleSweep idleSweep(Duration shortest) {
+    public IdleSweep idleSweep(Duration shortest) {
         return idleSweeps.computeIfAbsent(IdleSweep.periodFor(shortest), period -> new IdleSweep(loop, period));
     }
 

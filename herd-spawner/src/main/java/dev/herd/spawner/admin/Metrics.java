@@ -43,6 +43,14 @@ final class Metrics {
         gauge(registry, "herd_max_handlers", "The most handlers the pool may be asked to run.", doc.pool().maxTarget());
         gauge(registry, "herd_generation", "The generation serving: 1 at start, one more for every reload.",
                 doc.pool().generation());
+        if (!doc.pool().certificates().isEmpty()) {
+            GaugeWithCallback.builder().name("herd_tls_certificate_expiry_timestamp_seconds")
+                    .help("When each TLS certificate served expires, in seconds since the Unix epoch.")
+                    .labelNames("file", "subject")
+                    .callback(cb -> doc.pool().certificates().forEach(c ->
+                            cb.call(c.notAfter().getEpochSecond(), c.file(), c.subject())))
+                    .register(registry);
+        }
         GaugeWithCallback.builder().name("herd_handlers").help("Handler processes alive, by state.")
                 .labelNames("state")
                 .callback(cb -> {

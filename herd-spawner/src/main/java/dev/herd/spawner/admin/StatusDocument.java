@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -22,7 +23,13 @@ import java.util.OptionalDouble;
  * draws), and as Prometheus text by {@link Metrics}. The JSON field names are a documented contract (docs/operations.md, "status.json").
  */
 public record StatusDocument(PoolView pool, String address, String origin, ListeningSocket.QueueDepth queue,
-                             List<Handler> handlers, List<EventLog.Event> events, long nowNanos) {
+                             List<Handler> handlers, List<EventLog.Event> events, long nowNanos, Instant now) {
+
+    /** Read now by the wall clock (for how long certificates have left). */
+    public StatusDocument(PoolView pool, String address, String origin, ListeningSocket.QueueDepth queue,
+                          List<Handler> handlers, List<EventLog.Event> events, long nowNanos) {
+        this(pool, address, origin, queue, handlers, events, nowNanos, Instant.now());
+    }
 
     /**
      * A handler as the spawner knows it, joined with what its scoreboard slot says.
@@ -139,6 +146,7 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
                 g.writeEndObject();
             }
             g.writeEndArray();
+            writeTls(g);
             g.writeArrayFieldStart("events");
             for (EventLog.Event e : events) {
                 g.writeStartObject();
@@ -150,6 +158,37 @@ public record StatusDocument(PoolView pool, String address, String origin, Liste
             g.writeEndArray();
             g.writeEndObject();
         });
+    }
+
+    /** The certificates served, with when each expires; null without TLS. */
+    private void writeTls(JsonGenerator g) throws IOException {
+        if (pool.certificates().isEmpty()) {
+            g.writeNullField("tls");
+            return;
+        }
+        g.writeObjectFieldStart("tls");
+        g.writeArrayFieldStart("certificates");
+        for (PoolView.Certificate c : pool.certificates()) {
+            g.writeStartObject();
+            g.writeStringField("file", c.file());
+            g.writeStringField("subject", c.subject());
+            g.writeArrayFieldStart("names");
+            for (String name : c.names()) {
+                g.writeString(name);
+            }
+            g.writeEndArray();
+            g.writeStringField("key", c.key());
+            g.writeStringField("not_after", c.notAfter().toString());
+            g.writeNumberField("expires_in_seconds", expiresInSeconds(c));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** Seconds until {@code c} expires; negative once it has. */
+    long expiresInSeconds(PoolView.Certificate c) {
+        return java.time.Duration.between(now, c.notAfter()).toSeconds();
     }
 
     /** A counter of the handler's, or null where herd does not know it. */

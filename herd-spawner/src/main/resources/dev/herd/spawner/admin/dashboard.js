@@ -42,12 +42,28 @@ function render(s) {
     `spawner ${s.spawner.pid} ${s.spawner.state}, on ${a.bind} (${a.origin}), accept queue ` +
     `${a.queued < 0 ? "?" : a.queued} of ${a.backlog < 0 ? "?" : a.backlog}, generation ${s.generation}` +
     (s.reloading ? ` (reloading to ${s.reloading})` : "") + `, scaling ${s.scaling}`;
+  renderTls(s.tls);
   scaling = s;
   document.getElementById("target").textContent = s.target_handlers;
   document.getElementById("slots").replaceChildren(...s.handlers.map(slotCard));
   document.getElementById("events").replaceChildren(...s.events.slice().reverse().map(e =>
     el("li", {"data-kind": e.kind}, el("time", {}, e.at.replace("T", " ").replace(/\.\d+Z$/, "Z")),
       el("span", {class: "kind"}, e.kind), e.reason)));
+}
+
+// The certificates served and how long each has left; marked when under two weeks.
+function renderTls(tls) {
+  const p = document.getElementById("tls");
+  p.hidden = !tls;
+  if (!tls) return;
+  const DAY = 86400;
+  p.replaceChildren("TLS: ", ...tls.certificates.flatMap((c, i) => {
+    const days = Math.floor(c.expires_in_seconds / DAY);
+    const left = c.expires_in_seconds < 0 ? "expired" : `expires in ${days} day${days === 1 ? "" : "s"}`;
+    const span = el("span", {class: c.expires_in_seconds < 14 * DAY ? "expiring" : "", title: c.file},
+      `${c.names.join(", ") || c.subject} (${c.key}) ${left}, ${c.not_after.slice(0, 10)}`);
+    return i === 0 ? [span] : ["; ", span];
+  }));
 }
 
 function draw(id, series, options = {}) {

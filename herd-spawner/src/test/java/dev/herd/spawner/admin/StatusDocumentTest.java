@@ -155,4 +155,26 @@ class StatusDocumentTest {
         PoolView.Entry stopping = new PoolView.Entry(0, HANDLER_PID, 3, "stopping", NOW, OptionalDouble.empty());
         assertThat(new StatusDocument.Handler(stopping, board.read(0), 0, OptionalDouble.empty()).state()).isEqualTo("draining");
     }
+
+    @Test
+    void theCertificatesServedAreListedWithTheirTimeLeft() throws Exception {
+        PoolView.Certificate certificate = new PoolView.Certificate("/etc/herd/site.pem", "CN=example.com",
+                List.of("example.com", "www.example.com"), "ECDSA P-256", Instant.parse("2027-01-01T00:00:00Z"));
+        PoolView pool = new PoolView(4242, NOW, false, 1, "static", 1, 0, 4, List.of(), Counts.View.NONE,
+                List.of(certificate));
+        StatusDocument doc = new StatusDocument(pool, "127.0.0.1:8443", "bound", ListeningSocket.QueueDepth.UNKNOWN,
+                List.of(), List.of(), NOW, Instant.parse("2026-12-31T00:00:00Z"));
+
+        JsonNode tls = new ObjectMapper().readTree(doc.json()).path("tls");
+
+        assertThat(tls.at("/certificates/0/file").asText()).isEqualTo("/etc/herd/site.pem");
+        assertThat(tls.at("/certificates/0/subject").asText()).isEqualTo("CN=example.com");
+        assertThat(tls.at("/certificates/0/names/1").asText()).isEqualTo("www.example.com");
+        assertThat(tls.at("/certificates/0/key").asText()).isEqualTo("ECDSA P-256");
+        assertThat(tls.at("/certificates/0/not_after").asText()).isEqualTo("2027-01-01T00:00:00Z");
+        assertThat(tls.at("/certificates/0/expires_in_seconds").asLong()).isEqualTo(86_400);
+        assertThat(Metrics.render(doc).lines()).contains("herd_tls_certificate_expiry_timestamp_seconds{"
+                + "file=\"/etc/herd/site.pem\",subject=\"CN=example.com\"} 1.7987616E9");
+        assertThat(new ObjectMapper().readTree(document("x").json()).path("tls").isNull()).isTrue();
+    }
 }

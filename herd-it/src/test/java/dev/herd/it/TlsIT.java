@@ -1,0 +1,206 @@
+package dev.herd.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herd.testkit.HerdProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * herd facing clients over TLS, tried with the clients and validators people use: curl over
+ * HTTP/2 and HTTP/1.1, openssl s_client (protocol versions, SNI, resumption on either of two
+ * handlers), h2load, and testssl.sh. One server for the class: two handlers, two certificates
+ * (ECDSA P-256 for localhost, RSA 2048 for other.test), the demo application and a static file.
+ */
+class TlsIT {
+    private static final Duration TOOL = Duration.ofSeconds(60);
+    private static final Duration TESTSSL = Duration.ofSeconds(240);
+    private static final Pattern PID = Pattern.compile("\"pid\":(\\d+)");
+
+    private static Path dir;
+    private static TestCertificates certificates;
+    private static HerdProcess herd;
+    private static int port;
+    private static Path big;
+    /** testssl.sh runs from the start, beside the other tests: it takes most of a minute. */
+    private static Process testssl;
+    private static Path testsslJson;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Tools.require(Tools.Tool.TLS);
+        dir = Files.createTempDirectory("herd-tls-it");
+        certificates = new TestCertificates(dir);
+        TestCertificates.Issued site = certificates.issue("site", "localhost", "herd", false, 90);
+        TestCertificates.Issued other = certificates.issue("other", "other.test", "herd", true, 90);
+        Path files = Files.createDirectories(dir.resolve("files"));
+        big = files.resolve("big.bin");
+        byte[] bytes = new byte[1_500_000];
+        new Random(7).nextBytes(bytes);
+        Files.write(big, bytes);
+        herd = HerdProcess.serve("tls", "--handlers", "2", "--app", "demo", "--static", "/files=" + files,
+                "--tls-cert", site.chain().toString(), "--tls-key", site.key().toString(),
+                "--tls-cert", other.chain().toString(), "--tls-key", other.key().toString());
+        herd.awaitReady(2);
+        port = ((InetSocketAddress) herd.address()).getPort();
+        testsslJson = dir.resolve("testssl.json");
+        testssl = new ProcessBuilder("testssl", "--quiet", "--color", "0", "--warnings", "off", "--protocols",
+                "--std", "--fs", "--vulnerable", "--jsonfile", testsslJson.toString(), "127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("testssl.txt").toFile()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (testssl != null) {
+            testssl.destroyForcibly();
+        }
+        if (herd != null) {
+            assertThat(herd.unexpectedProblems()).isEmpty();
+            herd.close();
+        }
+    }
+
+    private static String url(String path) {
+        return "https://localhost:" + port + path;
+    }
+
+    private static Tools.Result curl(String... args) {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--cacert", certificates.rootFile().toString(),
+                "--resolve", "localhost:" + port + ":127.0.0.1"));
+        command.addAll(List.of(args));
+        return Tools.run(TOOL, null, command.toArray(String[]::new));
+    }
+
+    private static Tools.Result openssl(String input, String... args) {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-CAfile", certificates.rootFile().toString()));
+        command.addAll(List.of(args));
+        return Tools.run(TOOL, input, command.toArray(String[]::new));
+    }
+
+    @Test
+    void curlSpeaksHttp2AndHttp11OverTls() throws IOException {
+        Path upload = dir.resolve("upload.bin");
+        Files.write(upload, java.util.Arrays.copyOf(Files.readAllBytes(big), 200_000));
+        for (String version : List.of("--http2", "--http1.1")) {
+            String expected = version.equals("--http2") ? "2" : "1.1";
+            Tools.Result hello = curl(version, "-w", "\n%{http_version} %{ssl_verify_result}", url("/"));
+            assertThat(hello.output()).as(version).isEqualTo("Hello, World!\n" + expected + " 0");
+
+            Path got = dir.resolve("got" + expected);
+            Tools.Result file = curl(version, "-o", got.toString(), "-w", "%{http_code} %{size_download}",
+                    url("/files/big.bin"));
+            assertThat(file.output()).as(version).isEqualTo("200 " + Files.size(big));
+            assertThat(Files.readAllBytes(got)).isEqualTo(Files.readAllBytes(big));
+
+            Path echoed = dir.resolve("echoed" + expected);
+            Tools.Result echo = curl(version, "--data-binary", "@" + upload, "-H", "Content-Type: application/octet-stream",
+                    "-o", echoed.toString(), "-w", "%{http_code}", url("/echo"));
+            assertThat(echo.output()).as(version).isEqualTo("200");
+            assertThat(Files.readAllBytes(echoed)).isEqualTo(Files.readAllBytes(upload));
+        }
+        // Over --max-body: 413, over HTTP/2 as over HTTP/1.1.
+        Path tooBig = dir.resolve("too-big.bin");
+        Files.write(tooBig, new byte[2 * 1024 * 1024]);
+        assertThat(curl("--http2", "--data-binary", "@" + tooBig, "-o", "/dev/null", "-w", "%{http_code}",
+                url("/echo")).output()).isEqualTo("413");
+    }
+
+    @Test
+    void onlyTls12And13AreSpokenAndTheNameChoosesTheCertificate() {
+        Tools.Result old = openssl("", "-tls1_1", "-servername", "localhost");
+        assertThat(old.status()).isNotZero();
+        assertThat(old.output()).doesNotContain("Cipher is TLS").containsPattern("alert protocol version|no protocols available");
+
+        Tools.Result tls12 = openssl("", "-tls1_2", "-servername", "localhost");
+        assertThat(tls12.output()).contains("Protocol  : TLSv1.2").contains("Cipher    : ECDHE-ECDSA-")
+                .contains("Verify return code: 0 (ok)");
+        Tools.Result tls13 = openssl("", "-tls1_3", "-servername", "localhost");
+        assertThat(tls13.output()).contains("New, TLSv1.3").contains("subject=O = herd, CN = localhost")
+                .contains("Verify return code: 0 (ok)");
+
+        Tools.Result other = openssl("", "-servername", "other.test");
+        assertThat(other.output()).contains("subject=O = herd, CN = other.test").contains("Server public key is 2048 bit");
+        Tools.Result nameless = openssl("", "-noservername");
+        assertThat(nameless.output()).contains("subject=O = herd, CN = localhost");
+        Tools.Result alpn = openssl("", "-servername", "localhost", "-alpn", "h2,http/1.1");
+        assertThat(alpn.output()).contains("ALPN protocol: h2");
+    }
+
+    @Test
+    void aSessionResumesOnEitherHandler() throws IOException {
+        for (String version : List.of("-tls1_3", "-tls1_2")) {
+            Path session = dir.resolve("session" + version);
+            String request = "GET /whoami HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+            Tools.Result first = openssl(request, version, "-servername", "localhost", "-ign_eof",
+                    "-sess_out", session.toString());
+            assertThat(first.output()).as(version).containsPattern("New, TLSv1\\.[23]");
+            Set<Long> resumedBy = new HashSet<>();
+            int resumed = 0;
+            int tries = 0;
+            // The kernel gives each connection to either handler: within 40, both have had some.
+            while (tries < 40 && (resumedBy.size() < 2 || tries < 10)) {
+                tries++;
+                Tools.Result again = openssl(request, version, "-servername", "localhost", "-ign_eof",
+                        "-sess_in", session.toString());
+                Matcher pid = PID.matcher(again.output());
+                assertThat(pid.find()).as(again.output()).isTrue();
+                if (again.output().contains("Reused, TLSv1.")) {
+                    resumed++;
+                    resumedBy.add(Long.parseLong(pid.group(1)));
+                }
+            }
+            assertThat(resumed).as(version + ": resumed of " + tries).isEqualTo(tries);
+            assertThat(resumedBy).as(version + ": handlers that resumed the session").hasSize(2);
+        }
+    }
+
+    @Test
+    void h2loadGetsEveryAnswer() {
+        Tools.Result h2 = Tools.run(TOOL, null, "h2load", "-n", "3000", "-c", "4", "-m", "16",
+                "https://127.0.0.1:" + port + "/");
+        assertThat(h2.output()).contains("Application protocol: h2")
+                .contains("3000 succeeded, 0 failed, 0 errored, 0 timeout").contains("status codes: 3000 2xx");
+        Tools.Result h1 = Tools.run(TOOL, null, "h2load", "--h1", "-n", "2000", "-c", "4",
+                "https://127.0.0.1:" + port + "/files/big.bin");
+        assertThat(h1.output()).contains("2000 succeeded, 0 failed, 0 errored, 0 timeout");
+    }
+
+    @Test
+    void testsslFindsNoWeakProtocolCipherOrVulnerability() throws Exception {
+        assertThat(testssl.waitFor(TESTSSL.toSeconds(), TimeUnit.SECONDS)).as("testssl.sh done").isTrue();
+        String report = Files.readString(dir.resolve("testssl.txt"), StandardCharsets.UTF_8);
+        JsonNode findings = new ObjectMapper().readTree(testsslJson.toFile());
+        List<String> weak = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (JsonNode finding : findings) {
+            ids.add(finding.path("id").asText());
+            String severity = finding.path("severity").asText();
+            if (!Set.of("OK", "INFO").contains(severity)) {
+                weak.add(finding.path("id").asText() + " " + severity + ": " + finding.path("finding").asText());
+            }
+        }
+        assertThat(weak).as(report).isEmpty();
+        assertThat(ids).as(report).contains("SSLv2", "SSLv3", "TLS1", "TLS1_1", "TLS1_2", "TLS1_3", "heartbleed",
+                "ROBOT", "LUCKY13", "PFS");
+        assertThat(findings.findValuesAsText("finding")).as(report).contains("not offered", "offered with final");
+    }
+}
