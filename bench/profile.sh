@@ -5,6 +5,7 @@
 #   bench/profile.sh                       15 s of keep-alive load
 #   MODE=close DURATION=10 bench/profile.sh -- --accept exclusive      serve options after --
 #   TARGET=/big.bin bench/profile.sh -- --static DIR                  another request target than /
+#   SCHEME=https bench/profile.sh -- --tls-cert C --tls-key K          over TLS
 # Prints the hottest frames and writes a collapsed-stack file (for flame graphs) to
 # bench/results/profile-<UTC stamp>/. The agent changes the JVM options, so the handler starts
 # without the AOT cache: the first seconds of load are discarded. Load goes to 127.0.0.1 only.
@@ -14,6 +15,7 @@ version=4.1
 mode=${MODE:-keepalive}
 seconds=${DURATION:-15}
 target=${TARGET:-/}
+scheme=${SCHEME:-http}
 [ "${1:-}" = -- ] && shift
 "$root/bench/install-tools.sh" wrk
 "$root/herd" build
@@ -35,11 +37,11 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
     "$opts -agentpath:$lib=start,event=cpu,interval=1ms,file=$out/handler.collapsed,collapsed" >"$out/serve.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do curl -s -m1 -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
+for _ in $(seq 1 600); do curl -sk -m1 -o /dev/null "$scheme://127.0.0.1:$port/" && break; sleep 0.2; done
 header=()
 [ "$mode" = close ] && header=(-H 'Connection: close')
-wrk -t1 -c50 -d5s "${header[@]}" "http://127.0.0.1:$port$target" >/dev/null
-wrk -t1 -c50 -d"${seconds}s" "${header[@]}" "http://127.0.0.1:$port$target" | grep -E 'Requests/sec|Latency'
+wrk -t1 -c50 -d5s "${header[@]}" "$scheme://127.0.0.1:$port$target" >/dev/null
+wrk -t1 -c50 -d"${seconds}s" "${header[@]}" "$scheme://127.0.0.1:$port$target" | grep -E 'Requests/sec|Latency'
 kill -TERM "$server"
 wait "$server" || true
 trap - EXIT
