@@ -98,9 +98,9 @@ abstract class SettingsCommand implements Callable<Integer> {
                         + "the file. Reference: docs/configuration.md.");
     }
 
-    /** A list of paths: each occurrence of the option adds its own. */
+    /** A list (of paths, of addresses, of words): each occurrence of the option adds its own. */
     private static boolean repeatable(Setting<?> setting) {
-        return setting.kind() == Setting.Kind.PATH_LIST;
+        return setting.kind().separator() != null;
     }
 
     /** Checks the value at parse time, so a bad one is reported as picocli reports usage errors (exit 2). */

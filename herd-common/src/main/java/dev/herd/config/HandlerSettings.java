@@ -42,6 +42,10 @@ public final class HandlerSettings {
     public static final Setting<String> TLS_TICKETS = Setting.text("tls-tickets", "PATH", "none",
             "Shared memory with the pool's session-ticket keys, which the spawner rotates.");
 
+    public static final Setting<String> LISTENERS = Setting.text("listeners", "FD:KIND,...", "0:default",
+            "The listening sockets and what each serves: 0 is standard input, 3 and up more sockets; tls, "
+                    + "plain, redirect:PORT (to https on PORT), or default (tls if there are certificates).");
+
     /** Settings of {@code herd serve} that a handler needs as well. */
     public static final List<Setting<?>> FORWARDED = List.of(Settings.TRANSPORT, Settings.ACCEPT, Settings.CPU_AFFINITY,
             Settings.MAX_CONNECTIONS,
@@ -56,7 +60,7 @@ public final class HandlerSettings {
             Settings.HTTP2, Settings.H2C, Settings.H2_MAX_STREAMS, Settings.TLS_TICKET_ROTATION);
 
     public static final List<Setting<?>> ALL = Stream.concat(
-            Stream.of(SLOT, GENERATION, SCOREBOARD, SPAWNER_PID, HEARTBEAT, STANDBY, SPAWNED, TLS, TLS_TICKETS), FORWARDED.stream()).toList();
+            Stream.of(SLOT, GENERATION, SCOREBOARD, SPAWNER_PID, HEARTBEAT, STANDBY, SPAWNED, TLS, TLS_TICKETS, LISTENERS), FORWARDED.stream()).toList();
 
     private static boolean bool(String text) {
         return switch (text.strip()) {

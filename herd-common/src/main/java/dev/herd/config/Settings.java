@@ -22,10 +22,12 @@ public final class Settings {
                     + "(HERD_ and the name: HERD_MAX_HANDLERS=4), which wins over the file. Read again on every reload.",
             text -> Path.of(text.strip())).in(Section.CONFIGURATION).needsRestart();
 
-    public static final Setting<Address> BIND = new Setting<>("bind", "ADDR", "127.0.0.1:8080",
-            "Address to listen on: HOST:PORT, [IPv6]:PORT or unix:/path. Ignored when the OS hands "
-                    + "over a socket (systemd LISTEN_FDS, or a listening socket as standard input).",
-            Address::parse).in(Section.ADDRESS).needsRestart();
+    public static final Setting<List<Bind>> BIND = new Setting<>("bind", "ADDR", "127.0.0.1:8080",
+            "Address to listen on: HOST:PORT, [IPv6]:PORT or unix:/path; https:// before it for TLS, http:// for "
+                    + "cleartext (a bare address is TLS when --tls-cert is given). Repeat it to listen on several "
+                    + "(--transport epoll). Ignored when the OS hands over a socket (systemd LISTEN_FDS, or a "
+                    + "listening socket as standard input), which then must be the only address.",
+            Bind::parseAll).in(Section.ADDRESS).ofKind(Kind.WORD_LIST).needsRestart();
 
     public static final Setting<Integer> BACKLOG = Setting.integer("backlog", "2048", 1, 65535,
             "Size of the kernel's accept queue (capped by net.core.somaxconn).")
@@ -258,6 +260,10 @@ public final class Settings {
                     + "herd starts as root: handlers get a copy in memory, never the file.", Settings::paths)
             .in(Section.TLS).ofKind(Kind.PATH_LIST);
 
+    public static final Setting<Boolean> TLS_REDIRECT = Setting.onOff("tls-redirect", "off",
+            "Cleartext addresses (--bind http://...) answer every request with 308 Permanent Redirect to the "
+                    + "same URL over https, on the port of the first TLS address.").in(Section.TLS);
+
     public static final Setting<Boolean> HTTP2 = Setting.onOff("http2", "on",
             "With TLS: offer HTTP/2 by ALPN (h2); clients that do not take it speak HTTP/1.1.").in(Section.TLS);
 
@@ -331,7 +337,7 @@ public final class Settings {
             MAX_BODY, MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_HEADERS, ACCESS_LOG, ACCESS_LOG_FORMAT, HEADER_TIMEOUT, BODY_TIMEOUT,
             BODY_MIN_RATE, REQUEST_BUFFERING, REQUEST_BUFFER_MEMORY, KEEPALIVE_TIMEOUT,
             KEEPALIVE_REQUESTS, MAX_CONNECTION_AGE,
-            TLS_CERT, TLS_KEY, HTTP2, H2C, H2_MAX_STREAMS, TLS_TICKET_ROTATION,
+            TLS_CERT, TLS_KEY, TLS_REDIRECT, HTTP2, H2C, H2_MAX_STREAMS, TLS_TICKET_ROTATION,
             APP, CLASSPATH, MAIN, JAR, JAR_SERVER, JAR_AOT, STATIC, STATIC_INDEX, STATIC_LISTING, PROTOCOL);
 
     /** The pool-size policies of {@code --scaling}. */
@@ -422,24 +428,48 @@ public final class Settings {
         validateTls(config);
     }
 
-    /** TLS and HTTP/2 serve herd's own HTTP handlers. */
+    /** TLS and HTTP/2 serve herd's own HTTP handlers; several addresses need herd's own handlers and epoll. */
     private static void validateTls(Config config) {
-        boolean tls = !config.get(TLS_CERT).isEmpty();
-        if (!tls && !config.get(TLS_KEY).isEmpty()) {
+        List<Bind> binds = config.get(BIND);
+        boolean certificates = !config.get(TLS_CERT).isEmpty();
+        boolean anyTls = binds.stream().anyMatch(b -> b.tls(certificates));
+        boolean anyCleartext = binds.stream().anyMatch(b -> !b.tls(certificates));
+        if (!certificates && !config.get(TLS_KEY).isEmpty()) {
             throw new IllegalArgumentException("--tls-key " + config.text(TLS_KEY) + " (" + config.origin(TLS_KEY)
                     .describe() + ") without --tls-cert: give the certificate too");
         }
-        if (tls && config.get(JAR).isPresent()) {
+        binds.stream().filter(b -> b.scheme() == Bind.Scheme.HTTPS && !certificates).findFirst().ifPresent(b -> {
+            throw new IllegalArgumentException("--bind " + b + " (" + config.origin(BIND).describe()
+                    + ") serves TLS: give --tls-cert and --tls-key");
+        });
+        if (anyTls && config.get(JAR).isPresent()) {
             throw new IllegalArgumentException("--tls-cert serves herd's own handlers; a --jar server's TLS is its "
                     + "own configuration's");
         }
-        if (tls && config.get(PROTOCOL) == Protocol.TCP) {
+        if (anyTls && config.get(PROTOCOL) == Protocol.TCP) {
             throw new IllegalArgumentException("--tls-cert serves HTTP; --protocol tcp (" + config.origin(PROTOCOL)
                     .describe() + ") speaks raw TCP");
         }
-        if (tls && config.get(H2C)) {
-            throw new IllegalArgumentException("--h2c is cleartext HTTP/2 by prior knowledge, and --tls-cert makes "
-                    + "the address TLS: there HTTP/2 is offered by ALPN (--http2)");
+        if (config.get(H2C) && !anyCleartext) {
+            throw new IllegalArgumentException("--h2c is cleartext HTTP/2 by prior knowledge, and every --bind is TLS "
+                    + "(" + config.text(BIND) + "): there HTTP/2 is offered by ALPN (--http2)");
+        }
+        if (config.get(TLS_REDIRECT) && !(anyTls && anyCleartext)) {
+            throw new IllegalArgumentException("--tls-redirect sends cleartext addresses' clients to a TLS one; --bind "
+                    + config.text(BIND) + " needs both (e.g. --bind http://0.0.0.0:80 --bind https://0.0.0.0:443)");
+        }
+        if (binds.size() > 1) {
+            String several = "several addresses (--bind " + config.text(BIND) + ", " + config.origin(BIND).describe() + ")";
+            if (config.get(JAR).isPresent() || config.get(PROTOCOL) == Protocol.TCP) {
+                throw new IllegalArgumentException(several + " serve herd's own HTTP handlers: not --jar or --protocol tcp");
+            }
+            if (config.get(TRANSPORT) != Transport.EPOLL) {
+                throw new IllegalArgumentException(several + " need --transport epoll (" + config.text(TRANSPORT)
+                        + ", " + config.origin(TRANSPORT).describe() + ")");
+            }
+            if (config.get(ACCEPT) == Accept.REUSEPORT) {
+                throw new IllegalArgumentException(several + " cannot go with --accept reuseport");
+            }
         }
     }
 
@@ -464,7 +494,7 @@ public final class Settings {
      */
     private static void validateReusePort(Config config) {
         String reusePort = "--accept reuseport (" + config.origin(ACCEPT).describe() + ")";
-        if (!(config.get(BIND) instanceof Address.Inet)) {
+        if (!(address(config) instanceof Address.Inet)) {
             throw new IllegalArgumentException(reusePort + " needs a TCP address; --bind is " + config.text(BIND)
                     + " (" + config.origin(BIND).describe() + "), and Unix sockets cannot share one");
         }
@@ -555,8 +585,8 @@ public final class Settings {
                         + " cannot go with it");
             }
         }
-        if (config.get(BIND) instanceof Address.Unix) {
-            throw new IllegalArgumentException("--jar runs servers that listen on TCP: --bind " + config.get(BIND)
+        if (address(config) instanceof Address.Unix) {
+            throw new IllegalArgumentException("--jar runs servers that listen on TCP: --bind " + address(config)
                     + " is a Unix socket");
         }
         if (config.get(STANDBY) > 0) {
@@ -586,6 +616,16 @@ public final class Settings {
     public static boolean servesApp(Config config) {
         return config.isSet(APP) || (config.get(STATIC).isEmpty() && config.get(MAIN).isEmpty()
                 && config.get(JAR).isEmpty());
+    }
+
+    /** The first address of {@code --bind}: the one handlers get as their standard input. */
+    public static Address address(Config config) {
+        return config.get(BIND).getFirst().address();
+    }
+
+    /** Whether herd serves TLS on {@code bind}. */
+    public static boolean tls(Config config, Bind bind) {
+        return bind.tls(!config.get(TLS_CERT).isEmpty());
     }
 
     private static List<Path> paths(String text) {

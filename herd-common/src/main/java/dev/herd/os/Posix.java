@@ -128,6 +128,32 @@ public final class Posix {
         static final MethodHandle FTRUNCATE = function("ftruncate", JAVA_INT, JAVA_INT, JAVA_LONG);
     }
 
+    /** Starting a process with descriptors of its own beyond the standard three (several listening sockets). */
+    private static final class Spawning {
+        static final MethodHandle POSIX_SPAWN = LINKER.downcallHandle(LIBC.findOrThrow("posix_spawn"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        static final MethodHandle ACTIONS_INIT = plain("posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
+        static final MethodHandle ACTIONS_DESTROY = plain("posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
+        static final MethodHandle ADD_DUP2 = plain("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT,
+                JAVA_INT);
+        static final MethodHandle ADD_CLOSEFROM = plain("posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS,
+                JAVA_INT);
+        static final MethodHandle ATTR_INIT = plain("posix_spawnattr_init", JAVA_INT, ADDRESS);
+        static final MethodHandle ATTR_DESTROY = plain("posix_spawnattr_destroy", JAVA_INT, ADDRESS);
+        static final MethodHandle ATTR_SETFLAGS = plain("posix_spawnattr_setflags", JAVA_INT, ADDRESS,
+                ValueLayout.JAVA_SHORT);
+        static final MethodHandle ATTR_SETSIGMASK = plain("posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
+        static final MethodHandle ATTR_SETSIGDEFAULT = plain("posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS,
+                ADDRESS);
+        static final MethodHandle SIGEMPTYSET = plain("sigemptyset", JAVA_INT, ADDRESS);
+        static final MethodHandle SIGFILLSET = plain("sigfillset", JAVA_INT, ADDRESS);
+        static final MethodHandle WAITPID = function("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+        /** Room for glibc's {@code posix_spawn_file_actions_t} (80 bytes), {@code posix_spawnattr_t} (336) and {@code sigset_t} (128). */
+        static final long OPAQUE = 512;
+        static final short SETSIGDEF = 0x04;
+        static final short SETSIGMASK = 0x08;
+    }
+
     /** Error texts. */
     private static final class Texts {
         static final MethodHandle STRERROR =
@@ -139,6 +165,11 @@ public final class Posix {
 
     private static MethodHandle function(String name, ValueLayout result, ValueLayout... args) {
         return LINKER.downcallHandle(LIBC.findOrThrow(name), FunctionDescriptor.of(result, args), CAPTURE_ERRNO);
+    }
+
+    /** A function that returns its error number instead of setting errno. */
+    private static MethodHandle plain(String name, ValueLayout result, ValueLayout... args) {
+        return LINKER.downcallHandle(LIBC.findOrThrow(name), FunctionDescriptor.of(result, args));
     }
 
     private static MethodHandle variadic(String name, int fixed, ValueLayout result, ValueLayout... args) {
@@ -362,6 +393,95 @@ public final class Posix {
     }
 
     /** An anonymous shared-memory file of {@code size} bytes; its fd is close-on-exec. */
+    /**
+     * Starts {@code argv[0]} (an absolute path) with {@code environment}, sharing this process's
+     * standard output and error, with {@code descriptors[i]} as its descriptor {@code i} for i = 0
+     * and {@code 2 + i} for the others (0, 3, 4, ...), and no other descriptor of this process; its
+     * signal mask empty and every signal's action the default. What {@link ProcessBuilder} cannot
+     * do: give a child more descriptors than its standard three.
+     *
+     * @return the child's pid; it is this process's to reap ({@link #waitpid})
+     * @throws OsException if it could not be started (the program not found, no memory)
+     */
+    public static long spawn(java.util.List<String> argv, java.util.List<String> environment, int[] descriptors) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment actions = arena.allocate(Spawning.OPAQUE, 16);
+            MemorySegment attributes = arena.allocate(Spawning.OPAQUE, 16);
+            MemorySegment empty = arena.allocate(Spawning.OPAQUE, 16);
+            MemorySegment all = arena.allocate(Spawning.OPAQUE, 16);
+            check("posix_spawn_file_actions_init", (int) Spawning.ACTIONS_INIT.invokeExact(actions));
+            check("posix_spawnattr_init", (int) Spawning.ATTR_INIT.invokeExact(attributes));
+            try {
+                // Through numbers above every one involved first, so that no move overwrites a
+                // descriptor a later one still needs.
+                int above = 3 + descriptors.length;
+                for (int fd : descriptors) {
+                    above = Math.max(above, fd + 1);
+                }
+                for (int i = 0; i < descriptors.length; i++) {
+                    check("posix_spawn_file_actions_adddup2",
+                            (int) Spawning.ADD_DUP2.invokeExact(actions, descriptors[i], above + i));
+                }
+                for (int i = 0; i < descriptors.length; i++) {
+                    check("posix_spawn_file_actions_adddup2",
+                            (int) Spawning.ADD_DUP2.invokeExact(actions, above + i, i == 0 ? 0 : 2 + i));
+                }
+                check("posix_spawn_file_actions_addclosefrom_np",
+                        (int) Spawning.ADD_CLOSEFROM.invokeExact(actions, 3 + Math.max(0, descriptors.length - 1)));
+                check("sigemptyset", (int) Spawning.SIGEMPTYSET.invokeExact(empty));
+                check("sigfillset", (int) Spawning.SIGFILLSET.invokeExact(all));
+                check("posix_spawnattr_setsigmask", (int) Spawning.ATTR_SETSIGMASK.invokeExact(attributes, empty));
+                check("posix_spawnattr_setsigdefault", (int) Spawning.ATTR_SETSIGDEFAULT.invokeExact(attributes, all));
+                check("posix_spawnattr_setflags", (int) Spawning.ATTR_SETFLAGS.invokeExact(attributes,
+                        (short) (Spawning.SETSIGDEF | Spawning.SETSIGMASK)));
+                MemorySegment pid = arena.allocate(JAVA_INT);
+                check("posix_spawn", (int) Spawning.POSIX_SPAWN.invokeExact(pid, arena.allocateFrom(argv.getFirst()),
+                        actions, attributes, strings(arena, argv), strings(arena, environment)));
+                return pid.get(JAVA_INT, 0);
+            } finally {
+                int ignored = (int) Spawning.ACTIONS_DESTROY.invokeExact(actions);
+                ignored = (int) Spawning.ATTR_DESTROY.invokeExact(attributes);
+            }
+        } catch (OsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("posix_spawn failed", t);
+        }
+    }
+
+    /** A NULL-terminated array of C strings. */
+    private static MemorySegment strings(Arena arena, java.util.List<String> values) {
+        MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
+        for (int i = 0; i < values.size(); i++) {
+            array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
+        }
+        array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
+        return array;
+    }
+
+    /** For the functions that return an error number: throws unless it is 0. */
+    private static void check(String what, int error) {
+        if (error != 0) {
+            throw new OsException(what, error);
+        }
+    }
+
+    /**
+     * Waits for the child {@code pid} to end and reaps it.
+     *
+     * @return its exit status, or 128 plus the signal's number if a signal ended it (as
+     *         {@link Process#exitValue()} says)
+     */
+    public static int waitpid(long pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(JAVA_INT);
+            call("waitpid", (s, a) -> (int) Spawning.WAITPID.invokeExact(s, (int) pid, status, 0));
+            int raw = status.get(JAVA_INT, 0);
+            int signal = raw & 0x7f;
+            return signal == 0 ? (raw >> 8) & 0xff : 128 + signal;
+        }
+    }
+
     public static int memfd(String name, long size) {
         int fd = call("memfd_create",
                 (s, a) -> (int) Memory.MEMFD_CREATE.invokeExact(s, a.allocateFrom(name), MFD_CLOEXEC));

@@ -17,7 +17,7 @@ class ConfigTest {
         assertThat(config.get(Settings.TIMEOUT)).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.get(Settings.HANDLERS)).isEqualTo(2);
         assertThat(config.get(Settings.MAX_BODY)).isEqualTo(1024L * 1024);
-        assertThat(config.get(Settings.BIND)).isEqualTo(Address.parse("127.0.0.1:8080"));
+        assertThat(config.get(Settings.BIND)).containsExactly(new Bind(Address.parse("127.0.0.1:8080"), Bind.Scheme.ANY));
         assertThat(config.text(Settings.TIMEOUT)).isEqualTo("30s");
         assertThat(config.isSet(Settings.TIMEOUT)).isFalse();
     }

@@ -13,6 +13,7 @@ import dev.herd.handler.busy.BusyTime;
 import dev.herd.handler.http.BodyPace;
 import dev.herd.handler.h2.Http2Pipeline;
 import dev.herd.handler.http.HttpPipeline;
+import dev.herd.handler.http.RedirectService;
 import dev.herd.handler.tls.ServerTls;
 import dev.herd.tls.TicketKeys;
 import dev.herd.tls.TlsMaterial;
@@ -68,6 +69,8 @@ final class Handler {
     private final Served served;
     private final HandlerContext context;
     private final SharedSocket socket;
+    /** The sockets of --bind's other addresses, if any. */
+    private List<SharedSocket> more = List.of();
     private AccessLog accessLog = AccessLog.OFF;
 
     private Handler(MultiThreadIoEventLoopGroup group, Scoreboard scoreboard, Scoreboard.SlotWriter slot,
@@ -133,7 +136,8 @@ final class Handler {
                         new BodyPace(config.get(Settings.BODY_TIMEOUT), config.get(Settings.BODY_MIN_RATE))),
                 new HttpPipeline.Buffering(config.get(Settings.REQUEST_BUFFERING),
                         config.get(Settings.REQUEST_BUFFER_MEMORY)));
-        HttpEntrance entrance = pipeline == null ? null : entrance(config, pipeline);
+        List<Listening> listening = listening(config, socket, pipeline);
+        handler.more = listening.stream().skip(1).map(Listening::socket).toList();
         if (pipeline != null) {
             ClassWarmup.run(pipeline, context);
             handler.accessLog = AccessLog.open(config.get(Settings.ACCESS_LOG), config.get(Settings.ACCESS_LOG_FORMAT),
@@ -141,11 +145,10 @@ final class Handler {
         }
         List<IoEventLoop> loops = new ArrayList<>();
         group.forEach(executor -> loops.add((IoEventLoop) executor));
-        if (entrance != null && entrance.tls().isPresent()) {
-            // The spawner rotates the pool's ticket keys; one loop takes each rotation for every context.
-            ServerTls tls = entrance.tls().get();
-            loops.getFirst().scheduleAtFixedRate(tls::refreshTickets, 1, 1, TimeUnit.SECONDS);
-        }
+        listening.stream().flatMap(l -> l.entrance() == null ? java.util.stream.Stream.empty()
+                : l.entrance().tls().stream()).findFirst().ifPresent(tls ->
+                // The spawner rotates the pool's ticket keys; one loop takes each rotation for every context.
+                loops.getFirst().scheduleAtFixedRate(tls::refreshTickets, 1, 1, TimeUnit.SECONDS));
         String placement = "";
         if (config.get(Settings.CPU_AFFINITY) == Settings.CpuAffinity.AUTO) {
             placement = ", on " + CpuPinning.describe(CpuPinning.pin(loops, slotIndex));
@@ -169,11 +172,13 @@ final class Handler {
                 long now = System.nanoTime();
                 counters.stamp(now, busy.busyNanos(now));
             }, 0, heartbeat, TimeUnit.NANOSECONDS);
-            AcceptWatch accept = new AcceptWatch(socket, loop, counters,
-                    accepted -> handler.serve(accepted, loop, serving, entrance), fairShare, limit);
-            handler.accepts.add(accept);
-            // Registered paused: the loops join the accept race once warm.
-            registrations.add(accept.register(false));
+            for (Listening listener : listening) {
+                AcceptWatch accept = new AcceptWatch(listener.socket(), loop, counters,
+                        accepted -> handler.serve(accepted, loop, serving, listener.entrance()), fairShare, limit);
+                handler.accepts.add(accept);
+                // Registered paused: the loops join the accept race once warm.
+                registrations.add(accept.register(false));
+            }
         }
         for (var registration : registrations) {
             registration.syncUninterruptibly();
@@ -198,11 +203,21 @@ final class Handler {
         return handler;
     }
 
+    /** A listening socket, and how its connections are set up (null for a TCP application). */
+    private record Listening(SharedSocket socket, HttpEntrance entrance) {
+    }
+
     /**
-     * How connections are set up: with TLS when the spawner shared certificates with this handler
-     * (it read them, so that the key files may be root's alone), and HTTP/2 where enabled.
+     * The sockets this handler listens on and what each serves ({@link HandlerSettings#LISTENERS}):
+     * its standard input, and with several {@code --bind} addresses its descriptors 3, 4, ...;
+     * each with TLS (when the spawner shared certificates with this handler: it read them, so that
+     * the key files may be root's alone), in cleartext, or redirecting to https; HTTP/2 where enabled.
      */
-    private static HttpEntrance entrance(Config config, HttpPipeline pipeline) throws IOException {
+    private static List<Listening> listening(Config config, SharedSocket first, HttpPipeline pipeline)
+            throws IOException {
+        if (pipeline == null) {
+            return List.of(new Listening(first, null));
+        }
         Optional<ServerTls> tls = Optional.empty();
         String material = config.get(HandlerSettings.TLS);
         if (!material.equals("none")) {
@@ -212,9 +227,25 @@ final class Handler {
             LOG.log(System.Logger.Level.INFO, "TLS by " + serverTls.describe());
             tls = Optional.of(serverTls);
         }
-        Http2Pipeline http2 = new Http2Pipeline(pipeline, config.get(Settings.H2_MAX_STREAMS),
-                pipeline.keepAlive().idleTimeout(), config.get(Settings.BODY_TIMEOUT), config.get(Settings.GRACEFUL_TIMEOUT));
-        return new HttpEntrance(pipeline, http2, tls, config.get(Settings.H2C));
+        List<Listening> listening = new ArrayList<>();
+        for (String entry : config.get(HandlerSettings.LISTENERS).split(",")) {
+            String[] parts = entry.strip().split(":");
+            int fd = Integer.parseInt(parts[0]);
+            SharedSocket socket = fd == 0 ? first : SharedSocket.ofDescriptor(first.transport(), first.accept(), fd);
+            String kind = parts.length > 1 ? parts[1] : "default";
+            HttpPipeline served = kind.equals("redirect")
+                    ? pipeline.serving(new RedirectService(Integer.parseInt(parts[2]))) : pipeline;
+            Optional<ServerTls> secure = kind.equals("tls") || kind.equals("default") ? tls : Optional.empty();
+            if (kind.equals("tls") && tls.isEmpty()) {
+                throw new IOException("socket " + fd + " serves TLS, and the spawner shared no certificate");
+            }
+            Http2Pipeline http2 = new Http2Pipeline(served, config.get(Settings.H2_MAX_STREAMS),
+                    served.keepAlive().idleTimeout(), config.get(Settings.BODY_TIMEOUT),
+                    config.get(Settings.GRACEFUL_TIMEOUT));
+            listening.add(new Listening(socket, new HttpEntrance(served, http2, secure,
+                    secure.isEmpty() && config.get(Settings.H2C))));
+        }
+        return List.copyOf(listening);
     }
 
     /**
@@ -318,6 +349,7 @@ final class Handler {
             // This handler's descriptor goes, the spawner's stays. With --accept reuseport, a socket
             // the spawner gave up (the pool shrank) leaves the group only with its last descriptor.
             socket.release();
+            more.forEach(SharedSocket::release);
         }
         for (Channel channel : connections) {
             channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(Drain.INSTANCE));

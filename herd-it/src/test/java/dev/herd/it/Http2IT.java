@@ -43,7 +43,7 @@ class Http2IT {
         Path files = Files.createDirectories(dir.resolve("files"));
         Files.write(files.resolve("big.bin"), new byte[1_500_000]);
         herd = HerdProcess.serve("h2c", "--handlers", "2", "--h2c", "on", "--app", "demo", "--static",
-                "/files=" + files, "--body-timeout", BODY_TIMEOUT.toSeconds() + "s");
+                "/files=" + files, "--body-timeout", BODY_TIMEOUT.toSeconds() + "s", "--access-log", "-");
         herd.awaitReady(2);
         address = (InetSocketAddress) herd.address();
     }
@@ -76,6 +76,8 @@ class Http2IT {
                 .output()).isEqualTo("Hello, World! 2");
         assertThat(Tools.run(TOOL, null, "curl", "-sS", "--http1.1", "-w", " %{http_version}", url("/")).output())
                 .isEqualTo("Hello, World! 1.1");
+        // The access log says what the client spoke.
+        herd.awaitLine("\"GET / HTTP/2.0\" 200 13", Duration.ofSeconds(10));
         Tools.Result h2load = Tools.run(TOOL, null, "h2load", "-n", "3000", "-c", "4", "-m", "16", url("/"));
         assertThat(h2load.output()).contains("Application protocol: h2c")
                 .contains("3000 succeeded, 0 failed, 0 errored, 0 timeout");

@@ -5,13 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herd.testkit.HerdProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +34,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HTTP/2 and HTTP/1.1, openssl s_client (protocol versions, SNI, resumption on either of two
  * handlers), h2load, and testssl.sh. One server for the class: two handlers, two certificates
  * (ECDSA P-256 for localhost, RSA 2048 for other.test), the demo application and a static file.
+ * Servers of their own show certificates renewed by a reload under load (as certbot's deploy hook
+ * would: the files replaced, then {@code herd reload}), and several addresses in one server. All of
+ * it runs while testssl.sh does, which takes most of a minute.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsIT {
     private static final Duration TOOL = Duration.ofSeconds(60);
     private static final Duration TESTSSL = Duration.ofSeconds(240);
@@ -175,16 +184,18 @@ class TlsIT {
 
     @Test
     void h2loadGetsEveryAnswer() {
-        Tools.Result h2 = Tools.run(TOOL, null, "h2load", "-n", "3000", "-c", "4", "-m", "16",
+        Tools.Result h2 = Tools.run(TOOL, null, "h2load", "-n", "2000", "-c", "4", "-m", "16",
                 "https://127.0.0.1:" + port + "/");
         assertThat(h2.output()).contains("Application protocol: h2")
-                .contains("3000 succeeded, 0 failed, 0 errored, 0 timeout").contains("status codes: 3000 2xx");
-        Tools.Result h1 = Tools.run(TOOL, null, "h2load", "--h1", "-n", "2000", "-c", "4",
+                .contains("2000 succeeded, 0 failed, 0 errored, 0 timeout").contains("status codes: 2000 2xx");
+        Tools.Result h1 = Tools.run(TOOL, null, "h2load", "--h1", "-n", "100", "-c", "4",
                 "https://127.0.0.1:" + port + "/files/big.bin");
-        assertThat(h1.output()).contains("2000 succeeded, 0 failed, 0 errored, 0 timeout");
+        assertThat(h1.output()).contains("100 succeeded, 0 failed, 0 errored, 0 timeout");
     }
 
+    /** Last: testssl.sh ran meanwhile, beside every other test of the class. */
     @Test
+    @Order(Integer.MAX_VALUE)
     void testsslFindsNoWeakProtocolCipherOrVulnerability() throws Exception {
         assertThat(testssl.waitFor(TESTSSL.toSeconds(), TimeUnit.SECONDS)).as("testssl.sh done").isTrue();
         String report = Files.readString(dir.resolve("testssl.txt"), StandardCharsets.UTF_8);
@@ -202,5 +213,167 @@ class TlsIT {
         assertThat(ids).as(report).contains("SSLv2", "SSLv3", "TLS1", "TLS1_1", "TLS1_2", "TLS1_3", "heartbleed",
                 "ROBOT", "LUCKY13", "PFS");
         assertThat(findings.findValuesAsText("finding")).as(report).contains("not offered", "offered with final");
+    }
+
+    // ---- certificates renewed by a reload (a server of their own) ----
+
+
+    @Test
+    void aRenewedCertificateIsServedAfterAReloadUnderLoadAndABrokenKeyIsRefused(@TempDir Path dir)
+            throws Exception {
+        Tools.require(Tools.Tool.TLS);
+        TestCertificates certificates = new TestCertificates(dir);
+        TestCertificates.Issued first = certificates.issue("first", "localhost", "first", false, 30);
+        Path chain = dir.resolve("live.pem");
+        Path key = dir.resolve("live.key");
+        Files.copy(first.chain(), chain);
+        Files.copy(first.key(), key);
+        try (HerdProcess herd = HerdProcess.serve("tls-reload", "--handlers", "2", "--tls-cert", chain.toString(),
+                "--tls-key", key.toString())) {
+            herd.awaitReady(2);
+            int port = ((InetSocketAddress) herd.address()).getPort();
+            assertThat(subject(certificates, port)).isEqualTo("subject=O = first, CN = localhost");
+            String notAfter = herd.status().at("/tls/certificates/0/not_after").asText();
+
+            // Closed-loop clients for a few seconds each side of the reload: keep-alive HTTP/1.1 and HTTP/2.
+            long before = requests(herd);
+            Process h1 = load(port, "--h1");
+            Process h2 = load(port, "-m", "8");
+            TestCertificates.Issued second = certificates.issue("second", "localhost", "second", false, 60);
+            herd.awaitHandlers("the load under way", TOOL, s -> requests(s) >= before + 500);
+            renew(second, chain, key);
+            HerdProcess.CliResult reload = herd.cli("reload");
+            assertThat(reload.status()).as(reload.err()).isZero();
+
+            assertThat(finished(h1)).contains(" 0 failed, 0 errored, 0 timeout");
+            assertThat(finished(h2)).contains(" 0 failed, 0 errored, 0 timeout");
+            assertThat(subject(certificates, port)).isEqualTo("subject=O = second, CN = localhost");
+            assertThat(herd.status().at("/tls/certificates/0/not_after").asText()).isNotEqualTo(notAfter);
+
+            // A key that is not the certificate's: refused with the reason, the second certificate serves on.
+            TestCertificates.Issued third = certificates.issue("third", "localhost", "third", false, 90);
+            Files.copy(third.chain(), chain, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(first.key(), key, StandardCopyOption.REPLACE_EXISTING);
+            HerdProcess.CliResult refused = herd.cli("reload");
+            assertThat(refused.status()).isEqualTo(1);
+            assertThat(refused.err()).contains(key.toString()).contains("this key is not the certificate's")
+                    .contains("generation 2 keeps serving");
+            assertThat(subject(certificates, port)).isEqualTo("subject=O = second, CN = localhost");
+            assertThat(herd.status().path("generation").asInt()).isEqualTo(2);
+            assertThat(herd.unexpectedProblems("reload refused")).isEmpty();
+        }
+    }
+
+    /** Requests the handlers have answered, by the scoreboard. */
+    private static long requests(HerdProcess herd) {
+        return requests(herd.status());
+    }
+
+    private static long requests(JsonNode status) {
+        long sum = 0;
+        for (JsonNode handler : status.path("handlers")) {
+            sum += handler.path("requests").asLong();
+        }
+        return sum;
+    }
+
+    /** What a deploy hook does: the new files over the old ones, each replaced whole. */
+    private static void renew(TestCertificates.Issued next, Path chain, Path key) throws IOException {
+        Files.copy(next.chain(), chain.resolveSibling("live.pem.new"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(next.key(), key.resolveSibling("live.key.new"), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(chain.resolveSibling("live.pem.new"), chain, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(key.resolveSibling("live.key.new"), key, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static Process load(int port, String... options) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("h2load", "-D", "5", "-c", "2"));
+        command.addAll(List.of(options));
+        command.add("https://127.0.0.1:" + port + "/");
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    private static String finished(Process load) throws Exception {
+        assertThat(load.waitFor(TOOL.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        String output = new String(load.getInputStream().readAllBytes());
+        assertThat(output).containsPattern("requests: \\d+ total, \\d+ started, \\d+ done, [1-9]\\d* succeeded");
+        return output;
+    }
+
+    private static String subject(TestCertificates certificates, int port) {
+        Tools.Result result = Tools.run(TOOL, "", "openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-servername", "localhost", "-CAfile", certificates.rootFile().toString());
+        return result.lines().stream().filter(l -> l.startsWith("subject=")).findFirst().orElse(result.output());
+    }
+
+    // ---- several addresses (servers of their own) ----
+
+    private static final Pattern LISTENING_ON = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) \\(bound, backlog \\d+, (TLS|cleartext)");
+
+    /** The ports the server logged, in --bind's order. */
+    private static List<Integer> ports(HerdProcess herd, int count) {
+        herd.awaitLine("listening on", Duration.ofSeconds(30));
+        List<Integer> ports = herd.lines().stream().map(LISTENING_ON::matcher).filter(Matcher::find)
+                .map(m -> Integer.parseInt(m.group(1))).toList();
+        assertThat(ports).hasSize(count);
+        return ports;
+    }
+
+    private static Tools.Result curlTo(TestCertificates certificates, int httpsPort, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "--cacert",
+                certificates.rootFile().toString(), "--resolve", "localhost:" + httpsPort + ":127.0.0.1"));
+        command.addAll(List.of(args));
+        return Tools.run(TOOL, null, command.toArray(String[]::new));
+    }
+
+    @Test
+    void tlsAndCleartextOnTwoAddressesOfOneServer(@TempDir Path dir) {
+        Tools.require(Tools.Tool.TLS);
+        TestCertificates certificates = new TestCertificates(dir);
+        TestCertificates.Issued site = certificates.issue("site", "localhost", "herd", false, 30);
+        try (HerdProcess herd = HerdProcess.serveExactly("tls-binds", "--admin", "127.0.0.1:0", "--handlers", "2",
+                "--bind", "https://127.0.0.1:0", "--bind", "http://127.0.0.1:0", "--h2c", "on",
+                "--tls-cert", site.chain().toString(), "--tls-key", site.key().toString())) {
+            herd.awaitReady(2);
+            List<Integer> ports = ports(herd, 2);
+            int https = ports.get(0);
+            int http = ports.get(1);
+
+            assertThat(curlTo(certificates, https, "--http2", "-w", " %{http_version}", "https://localhost:" + https + "/")
+                    .output()).isEqualTo("Hello, World! 2");
+            assertThat(curlTo(certificates, https, "-w", " %{http_version}", "http://127.0.0.1:" + http + "/").output())
+                    .isEqualTo("Hello, World! 1.1");
+            assertThat(curlTo(certificates, https, "--http2-prior-knowledge", "-w", " %{http_version}",
+                    "http://127.0.0.1:" + http + "/").output()).isEqualTo("Hello, World! 2");
+            // TLS is not spoken on the cleartext address, nor cleartext on the TLS one.
+            assertThat(curlTo(certificates, https, "-w", "%{http_code}", "-o", "/dev/null",
+                    "http://127.0.0.1:" + https + "/").output()).doesNotStartWith("200");
+            assertThat(herd.output()).contains("(bound, backlog").contains(", TLS)").contains(", cleartext)");
+            assertThat(herd.unexpectedProblems()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCleartextAddressRedirectsToTheTlsOne(@TempDir Path dir) {
+        Tools.require(Tools.Tool.TLS);
+        TestCertificates certificates = new TestCertificates(dir);
+        TestCertificates.Issued site = certificates.issue("site", "localhost", "herd", false, 30);
+        try (HerdProcess herd = HerdProcess.serveExactly("tls-redirect", "--admin", "127.0.0.1:0", "--handlers", "1",
+                "--bind", "http://127.0.0.1:0", "--bind", "https://127.0.0.1:0", "--tls-redirect", "on",
+                "--tls-cert", site.chain().toString(), "--tls-key", site.key().toString())) {
+            herd.awaitReady(1);
+            List<Integer> ports = ports(herd, 2);
+            int http = ports.get(0);
+            int https = ports.get(1);
+
+            Tools.Result redirect = curlTo(certificates, https, "-D", "-", "-o", "/dev/null",
+                    "http://localhost:" + http + "/whoami?x=1", "--resolve", "localhost:" + http + ":127.0.0.1");
+            assertThat(redirect.output()).startsWith("HTTP/1.1 308 Permanent Redirect")
+                    .containsIgnoringCase("location: https://localhost:" + https + "/whoami?x=1");
+            Tools.Result followed = curlTo(certificates, https, "-L", "-w", " %{http_version} %{url_effective}",
+                    "http://localhost:" + http + "/", "--resolve", "localhost:" + http + ":127.0.0.1");
+            assertThat(followed.output()).isEqualTo("Hello, World! 2 https://localhost:" + https + "/");
+            assertThat(herd.output()).contains(", cleartext, redirecting to https)");
+            assertThat(herd.unexpectedProblems()).isEmpty();
+        }
     }
 }

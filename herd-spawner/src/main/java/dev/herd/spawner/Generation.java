@@ -2,10 +2,13 @@ package dev.herd.spawner;
 
 import dev.herd.config.Config;
 import dev.herd.config.Settings;
+import dev.herd.os.ListeningSocket;
 import dev.herd.tls.TlsMaterial;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,13 +24,17 @@ import java.util.Optional;
 record Generation(int number, Config config, HandlerCommand command, Optional<TlsMaterial> tls) {
 
     /**
+     * @param sockets the listening sockets its handlers get
      * @throws IllegalArgumentException if a certificate or key {@code config} names cannot be used
      */
-    static Generation of(int number, Config config, Path scoreboard, TlsShares shares, long nowNanos) {
+    static Generation of(int number, Config config, Path scoreboard, TlsShares shares, long nowNanos,
+                         List<ListeningSocket> sockets) {
         Optional<TlsMaterial> tls = shares.load(config, nowNanos);
+        List<String> arguments = new ArrayList<>(shares.arguments(tls));
+        arguments.add(Listeners.argument(config, sockets));
         return new Generation(number, config,
                 HandlerCommand.of(config, scoreboard, heartbeatFor(config.get(Settings.TIMEOUT)))
-                        .withSharedMemory(shares.arguments(tls)), tls);
+                        .withArguments(arguments), tls);
     }
 
     /** Its handlers are gone and none will start: the memory that held its keys is given back. */

@@ -21,15 +21,18 @@ import java.util.Optional;
  */
 record HandlerCommand(String java, List<String> jvmOptions, String classPath, Config config, Path scoreboard,
                       long spawnerPid, Duration heartbeat, Optional<ForeignLaunch> foreign,
-                      List<String> sharedMemory) {
+                      List<String> more) {
 
     HandlerCommand(String java, List<String> jvmOptions, String classPath, Config config, Path scoreboard,
                    long spawnerPid, Duration heartbeat, Optional<ForeignLaunch> foreign) {
         this(java, jvmOptions, classPath, config, scoreboard, spawnerPid, heartbeat, foreign, List.of());
     }
 
-    /** With arguments that name shared memory the handler reads ({@link TlsShares#arguments}). */
-    HandlerCommand withSharedMemory(List<String> arguments) {
+    /**
+     * With {@code arguments} beside the settings: where the shared memory of TLS is
+     * ({@link TlsShares#arguments}), what each socket serves ({@link Listeners}).
+     */
+    HandlerCommand withArguments(List<String> arguments) {
         return new HandlerCommand(java, jvmOptions, classPath, config, scoreboard, spawnerPid, heartbeat, foreign,
                 List.copyOf(arguments));
     }
@@ -114,7 +117,7 @@ record HandlerCommand(String java, List<String> jvmOptions, String classPath, Co
         command.add(HandlerSettings.HEARTBEAT.name() + "=" + dev.herd.config.Values.format(heartbeat));
         command.add(HandlerSettings.STANDBY.name() + "=" + (role == Role.STANDBY));
         command.add(HandlerSettings.SPAWNED.name() + "=" + spawnedNanos);
-        command.addAll(sharedMemory);
+        command.addAll(more);
         if (foreign.isPresent()) {
             command.add(Settings.MAIN.name() + "=" + foreign.get().launcher(form.get()));
         } else {

@@ -26,6 +26,18 @@ interface Launcher {
     long spawn(List<String> command, Map<String, String> environment, ListeningSocket socket, Exited exited)
             throws IOException;
 
+    /**
+     * Starts a handler process that listens on more than one socket: {@code socket} as its
+     * standard input, and {@code more} as its descriptors 3, 4, and so on.
+     */
+    default long spawn(List<String> command, Map<String, String> environment, ListeningSocket socket,
+                       List<ListeningSocket> more, Exited exited) throws IOException {
+        if (!more.isEmpty()) {
+            throw new IOException("this launcher hands a handler one socket");
+        }
+        return spawn(command, environment, socket, exited);
+    }
+
     /** Sends a signal; a process that no longer exists counts as signalled (its exit is on its way). */
     void signal(long pid, Signal signal);
 

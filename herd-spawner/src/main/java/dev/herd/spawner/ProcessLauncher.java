@@ -31,20 +31,59 @@ final class ProcessLauncher implements Launcher {
                 .redirectInput(ProcessBuilder.Redirect.INHERIT)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
-        // Socket activation and the service manager's notifications were meant for the spawner; the
-        // handler gets the socket as fd 0, and never sends the manager anything.
-        builder.environment().keySet().removeAll(List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
-                "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"));
-        builder.environment().keySet().removeAll(withheld);
-        builder.environment().putAll(environment);
-        // Under the C locale a JVM cannot name files outside ASCII (sun.jnu.encoding follows the
-        // locale, and no flag changes it): static files with such names would be unreachable.
-        if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
-            builder.environment().put("LC_ALL", "C.UTF-8");
-        }
+        builder.environment().clear();
+        builder.environment().putAll(environmentOf(environment));
         Process process = startWithStdin(builder, socket);
         process.onExit().thenAccept(p -> exited.exited(p.pid(), p.exitValue()));
         return process.pid();
+    }
+
+    /**
+     * With more than one socket, where {@link ProcessBuilder} cannot go (it gives a child its
+     * standard three descriptors only): {@code posix_spawn} with each socket moved to its number.
+     * The child is then this process's own to reap: once the JDK sees it end (without reaping it),
+     * {@code waitpid} takes its status.
+     */
+    @Override
+    public long spawn(List<String> command, Map<String, String> environment, ListeningSocket socket,
+                      List<ListeningSocket> more, Exited exited) throws IOException {
+        if (more.isEmpty()) {
+            return spawn(command, environment, socket, exited);
+        }
+        int[] descriptors = new int[1 + more.size()];
+        descriptors[0] = socket.fd();
+        for (int i = 0; i < more.size(); i++) {
+            descriptors[i + 1] = more.get(i).fd();
+        }
+        List<String> variables = environmentOf(environment).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).toList();
+        long pid;
+        try {
+            pid = Posix.spawn(command, variables, descriptors);
+        } catch (OsException e) {
+            throw new IOException(command.getFirst() + ": " + e.call() + ": " + e.reason(), e);
+        }
+        ProcessHandle.of(pid).map(ProcessHandle::onExit)
+                .orElse(java.util.concurrent.CompletableFuture.completedFuture(null))
+                .thenRun(() -> exited.exited(pid, Posix.waitpid(pid)));
+        return pid;
+    }
+
+    /** The spawner's environment as a handler gets it. */
+    private Map<String, String> environmentOf(Map<String, String> added) {
+        Map<String, String> variables = new java.util.LinkedHashMap<>(System.getenv());
+        // Socket activation and the service manager's notifications were meant for the spawner; the
+        // handler gets the socket as fd 0, and never sends the manager anything.
+        variables.keySet().removeAll(List.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES",
+                "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"));
+        variables.keySet().removeAll(withheld);
+        variables.putAll(added);
+        // Under the C locale a JVM cannot name files outside ASCII (sun.jnu.encoding follows the
+        // locale, and no flag changes it): static files with such names would be unreachable.
+        if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
+            variables.put("LC_ALL", "C.UTF-8");
+        }
+        return variables;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.herd.spawner;
 
 import dev.herd.config.Address;
+import dev.herd.config.Bind;
 import dev.herd.config.Config;
 import dev.herd.config.ConfigSource;
 import dev.herd.config.Settings;
@@ -52,7 +53,27 @@ public final class Server {
             acquired.addFirst(socket);
             LOG.log(System.Logger.Level.INFO, "listening on " + socket.address() + " ("
                     + socket.origin().name().toLowerCase(java.util.Locale.ROOT) + ", backlog "
-                    + socket.queueDepth().backlog() + ")");
+                    + socket.queueDepth().backlog() + serves(config, 0) + ")");
+            List<ListeningSocket> more = new ArrayList<>();
+            List<Bind> binds = config.get(Settings.BIND);
+            if (binds.size() > 1 && socket.origin() != ListeningSocket.Origin.BOUND) {
+                err.println("herd: --bind " + config.text(Settings.BIND) + " names several addresses, and the OS "
+                        + "handed over one socket; let herd bind them, or give one --bind");
+                return ExitCode.CONFIG;
+            }
+            for (int i = 1; i < binds.size(); i++) {
+                ListeningSocket next;
+                try {
+                    next = ListeningSocket.bind(binds.get(i).address(), config.get(Settings.BACKLOG));
+                } catch (OsException e) {
+                    err.println("herd: cannot listen on " + binds.get(i) + ": " + e.call() + ": " + e.reason());
+                    return ExitCode.CONFIG;
+                }
+                acquired.addFirst(next);
+                more.add(next);
+                LOG.log(System.Logger.Level.INFO, "listening on " + next.address() + " (bound, backlog "
+                        + next.queueDepth().backlog() + serves(config, i) + ")");
+            }
 
             int slots = Spawner.slotsFor(config);
             Scoreboard scoreboard;
@@ -67,7 +88,7 @@ public final class Server {
             Spawner spawner;
             try {
                 // Reads the certificates and keys too: before the privileges are dropped.
-                spawner = new Spawner(config, source, socket, scoreboard, MonotonicClock.SYSTEM);
+                spawner = new Spawner(config, source, socket, more, scoreboard, MonotonicClock.SYSTEM);
             } catch (IllegalArgumentException e) {
                 err.println("herd: " + e.getMessage());
                 return ExitCode.CONFIG;
@@ -170,9 +191,20 @@ public final class Server {
             return socket;
         }
         if (config.get(Settings.ACCEPT) == Settings.Accept.REUSEPORT) {
-            return ListeningSocket.bindReusingPort((Address.Inet) config.get(Settings.BIND), config.get(Settings.BACKLOG));
+            return ListeningSocket.bindReusingPort((Address.Inet) Settings.address(config), config.get(Settings.BACKLOG));
         }
-        return ListeningSocket.bind(config.get(Settings.BIND), config.get(Settings.BACKLOG));
+        return ListeningSocket.bind(Settings.address(config), config.get(Settings.BACKLOG));
+    }
+
+    /** What the {@code index}th address serves, for its log line, when there are certificates. */
+    private static String serves(Config config, int index) {
+        List<Bind> binds = config.get(Settings.BIND);
+        if (config.get(Settings.TLS_CERT).isEmpty() || index >= binds.size()) {
+            return "";
+        }
+        Bind bind = binds.get(index);
+        return Settings.tls(config, bind) ? ", TLS"
+                : config.get(Settings.TLS_REDIRECT) ? ", cleartext, redirecting to https" : ", cleartext";
     }
 
     private static void closeAll(List<AutoCloseable> resources) {

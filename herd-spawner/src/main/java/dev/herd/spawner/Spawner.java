@@ -67,6 +67,8 @@ public final class Spawner {
     private Generation serving;
     private Reload reload;
     private int lastGeneration;
+    /** The sockets of --bind's other addresses: every handler gets them beside the first. */
+    private final List<ListeningSocket> more;
     /** The generations' certificates in shared memory, and the pool's session-ticket keys. */
     private final TlsShares tls = new TlsShares();
     private ScalingPolicy policy;
@@ -102,13 +104,25 @@ public final class Spawner {
      */
     public Spawner(Config config, ConfigSource source, ListeningSocket socket, Scoreboard scoreboard,
                    MonotonicClock clock) {
-        this(config, source, socket, scoreboard, clock, new ProcessLauncher(config.get(Settings.ADMIN_TOKEN)
+        this(config, source, socket, List.of(), scoreboard, clock);
+    }
+
+    /** @param more the sockets of the other addresses of {@code --bind}, which handlers get as descriptors 3, 4, ... */
+    public Spawner(Config config, ConfigSource source, ListeningSocket socket, List<ListeningSocket> more,
+                   Scoreboard scoreboard, MonotonicClock clock) {
+        this(config, source, socket, more, scoreboard, clock, new ProcessLauncher(config.get(Settings.ADMIN_TOKEN)
                 .filter(t -> t.source().startsWith("env:")).map(t -> java.util.Set.of(t.source().substring(4)))
                 .orElse(java.util.Set.of())), ServiceManager.fromEnvironment());
     }
 
     Spawner(Config config, ConfigSource source, ListeningSocket socket, Scoreboard scoreboard, MonotonicClock clock,
             Launcher launcher, ServiceManager manager) {
+        this(config, source, socket, List.of(), scoreboard, clock, launcher, manager);
+    }
+
+    Spawner(Config config, ConfigSource source, ListeningSocket socket, List<ListeningSocket> more,
+            Scoreboard scoreboard, MonotonicClock clock, Launcher launcher, ServiceManager manager) {
+        this.more = List.copyOf(more);
         this.manager = manager;
         this.source = source;
         this.sockets = config.get(Settings.ACCEPT) == Settings.Accept.REUSEPORT
@@ -117,7 +131,8 @@ public final class Spawner {
         this.clock = clock;
         this.launcher = launcher;
         this.oomKills = launcher.oomKills();
-        this.serving = Generation.of(++lastGeneration, config, scoreboard.path(), tls, clock.nanoTime());
+        this.serving = Generation.of(++lastGeneration, config, scoreboard.path(), tls, clock.nanoTime(),
+                listening(socket));
         this.policy = Policies.of(config);
         this.bootFailures = bootFailuresFor(config);
         this.target = Policies.initialTarget(config);
@@ -126,6 +141,13 @@ public final class Spawner {
         this.plannedWakeNanos = startedAtNanos;
         this.nextWatchdogNanos = startedAtNanos;
         publish();
+    }
+
+    /** The sockets every handler gets: {@code first}, then those of --bind's other addresses. */
+    private List<ListeningSocket> listening(ListeningSocket first) {
+        List<ListeningSocket> all = new ArrayList<>(List.of(first));
+        all.addAll(more);
+        return all;
     }
 
     private static BootFailures bootFailuresFor(Config config) {
@@ -382,7 +404,8 @@ public final class Spawner {
         Config effective = Reload.effective(serving.config(), read, ignored);
         Generation next;
         try {
-            next = Generation.of(lastGeneration + 1, effective, scoreboard.path(), tls, now);
+            next = Generation.of(lastGeneration + 1, effective, scoreboard.path(), tls, now,
+                    listening(sockets.first()));
         } catch (IllegalArgumentException | IllegalStateException e) {
             String reason = "invalid TLS certificate or key: " + e.getMessage();
             log.add(Level.ERROR, "reload-failed", why + ": reload refused: " + reason + "; generation "
@@ -777,7 +800,7 @@ public final class Spawner {
             socket = sockets.forNewHandler(g, pool.all());
             int port = socket.socket().inetAddress().map(java.net.InetSocketAddress::getPort).orElse(0);
             pid = launcher.spawn(g.command().forHandler(slot, g.number(), role, clock.nanoTime(), port),
-                    g.command().environment(port), socket.socket(),
+                    g.command().environment(port), socket.socket(), more,
                     (exited, status) -> events.add(new SpawnerEvent.HandlerExited(exited, status)));
         } catch (IOException | OsException e) {
             String what = "cannot start a handler: " + e.getMessage();

@@ -36,6 +36,23 @@ public record SharedSocket(Transport transport, Accept accept, ServerSocketChann
                 channel.getLocalAddress() instanceof UnixDomainSocketAddress);
     }
 
+    /**
+     * A socket of another {@code --bind} address, handed over as descriptor {@code fd} (3 and up):
+     * the native transport's alone, since the JDK makes a channel of standard input only.
+     */
+    public static SharedSocket ofDescriptor(Transport transport, Accept accept, int fd) throws IOException {
+        if (transport != Transport.EPOLL) {
+            throw new IOException("several listening sockets need --transport epoll");
+        }
+        boolean unixDomain;
+        try {
+            unixDomain = Posix.intOption(fd, Posix.SOL_SOCKET, Posix.SO_DOMAIN) == Posix.AF_UNIX;
+        } catch (dev.herd.os.OsException e) {
+            throw new IOException("descriptor " + fd + " is not a listening socket: " + e.reason(), e);
+        }
+        return new SharedSocket(transport, accept, null, fd, unixDomain);
+    }
+
     public SharedSocket {
         if (accept == Accept.EXCLUSIVE && transport != Transport.EPOLL) {
             throw new IllegalArgumentException("--accept exclusive needs --transport epoll");

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http.LastHttpContent;
 
 import java.io.IOException;
@@ -519,8 +520,10 @@ final class Exchange implements HttpCall, ResponseBody.Sink {
         boolean parsed = head.decoderResult().isSuccess();
         SocketAddress remote = ctx.channel().remoteAddress();
         String client = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "-";
+        // An HTTP/2 stream's request reads as HTTP/1.1 here; the log says what the client spoke.
+        String protocol = ctx.channel() instanceof Http2StreamChannel ? "HTTP/2.0" : head.protocolVersion().text();
         return new AccessLog.Entry(client, parsed ? head.method().name() : null, parsed ? head.uri() : null,
-                parsed ? head.protocolVersion().text() : null, statusSent == 0 ? 499 : statusSent, bytesSent,
+                parsed ? protocol : null, statusSent == 0 ? 499 : statusSent, bytesSent,
                 parsed ? head.headers().get(HttpHeaderNames.REFERER) : null,
                 parsed ? head.headers().get(HttpHeaderNames.USER_AGENT) : null,
                 startedMillis, System.nanoTime() - startedNanos);

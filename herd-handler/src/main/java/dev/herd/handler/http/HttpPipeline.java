@@ -92,6 +92,11 @@ public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeade
 
     private static final RequestRule[] RULES = RequestRule.all();
 
+    /** The same stages, limits and deadlines, serving {@code other}. */
+    public HttpPipeline serving(HttpService other) {
+        return new HttpPipeline(other, maxInitialLine, maxHeaderSize, maxHeaders, maxBody, keepAlive, deadlines, buffering);
+    }
+
     /** A cleartext HTTP/1.1 connection. */
     public void configure(Channel channel, ServingLoop loop) {
         configure(channel.pipeline(), loop, false);
