@@ -10,12 +10,13 @@ need_peer_helpers() {
   declare -F tree_cpu_ticks >/dev/null || { echo "peer harness not found at $peers_dir (set PEERS_DIR)" >&2; exit 2; }
 }
 #
-# start_nginx_conf DIR PORT LOG HTTP_EXTRA SERVER_BODY: writes DIR/nginx.conf (2 workers, no access
-# log, temp files under DIR) with HTTP_EXTRA in its http block and SERVER_BODY in a server on
-# 127.0.0.1:PORT, starts nginx in the foreground of its own session with its output in LOG, and
-# sets SERVER_PID to the master's pid.
+# start_nginx_conf DIR PORT LOG HTTP_EXTRA SERVER_BODY [LISTEN_EXTRA]: writes DIR/nginx.conf (2
+# workers, no access log, temp files under DIR) with HTTP_EXTRA in its http block and SERVER_BODY in
+# a server on 127.0.0.1:PORT (its listen directive ending with LISTEN_EXTRA, e.g. "ssl http2"),
+# starts nginx in the foreground of its own session with its output in LOG, and sets SERVER_PID to
+# the master's pid.
 start_nginx_conf() {
-  local dir=$1 port=$2 log=$3 http_extra=$4 server_body=$5 user=''
+  local dir=$1 port=$2 log=$3 http_extra=$4 server_body=$5 listen_extra=${6:-} user=''
   mkdir -p "$dir/tmp"
   [ "$(id -u)" != 0 ] || user='user www-data;'
   cat >"$dir/nginx.conf" <<CONF
@@ -35,7 +36,7 @@ http {
     uwsgi_temp_path $dir/tmp/uwsgi;
     scgi_temp_path $dir/tmp/scgi;
     server {
-        listen 127.0.0.1:$port;
+        listen 127.0.0.1:$port $listen_extra;
         $server_body
     }
 }
@@ -110,3 +111,27 @@ start_jar_alone() {
 
 # free_port: a TCP port on 127.0.0.1 that nothing listens on now.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# awk functions for the benchmarks' tables: med(LIST), the median of a blank-separated list of
+# numbers (and lo and hi, its least and greatest), and cell(LIST, FMT), "median [min-max]".
+# shellcheck disable=SC2016
+awk_medians='
+  function med(list,   a, n, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    lo = a[1]; hi = a[n]
+    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  function cell(list, fmt,   m) { m = med(list); return sprintf(fmt " [" fmt "-" fmt "]", m, lo, hi) }
+'
+
+# interleaved REP NAME...: the names in their order on odd repetitions, reversed on even ones, so
+# that no server always runs on a machine warmed by the other.
+interleaved() {
+  local rep=$1 order=() name
+  shift
+  for name in "$@"; do
+    if ((rep % 2)); then order+=("$name"); else order=("$name" "${order[@]}"); fi
+  done
+  echo "${order[@]}"
+}

@@ -177,11 +177,7 @@ log "files in $www; wrk -t1 -c$CONNS -d${DURATION}s after ${WARMUP}s warm-up; $R
 log "nginx: $(nginx -v 2>&1); wrk: $(wrk -v 2>&1 | head -n 1); load now: $(cut -d' ' -f1-3 /proc/loadavg)"
 log "columns: server file req/s MB/s p99_ms req/cpu-s errors"
 for ((rep = 1; rep <= REPS; rep++)); do
-  # Alternate the order so that neither server always runs on a machine warmed by the other.
-  order=()
-  for ((i = 0; i < ${#servers[@]}; i++)); do
-    if ((rep % 2)); then order+=("${servers[i]}"); else order=("${servers[i]}" "${order[@]}"); fi
-  done
+  read -r -a order <<<"$(interleaved "$rep" "${servers[@]}")"
   for i in "${!order[@]}"; do
     server=${order[i]}
     port=$(free_port $((BASE_PORT + 10 * rep + i)))
@@ -194,14 +190,7 @@ done
 echo
 echo "| server | file | req/s | MB/s | p99 ms | req per CPU-s | errors |"
 echo "|---|---|---|---|---|---|---|"
-awk -F'\t' '
-  function med(list,   a, n, i, j, t) {
-    n = split(list, a, " ")
-    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
-    lo = a[1]; hi = a[n]
-    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-  }
-  function cell(list, fmt,   m) { m = med(list); return sprintf(fmt " [" fmt "-" fmt "]", m, lo, hi) }
+awk -F'\t' "$awk_medians"'
   { k = $1 SUBSEP $2; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
     rps[k] = rps[k] " " $3; mb[k] = mb[k] " " $4; p99[k] = p99[k] " " $5; eff[k] = eff[k] " " $6; err[k] += $7 }
   END {

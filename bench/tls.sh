@@ -74,38 +74,14 @@ start_herd() {
 }
 
 start_nginx() {
-  local dir="$work/nginx" user=''
-  mkdir -p "$dir/tmp"
-  [ "$(id -u)" != 0 ] || user='user www-data;'
-  cat >"$dir/nginx.conf" <<CONF
-$user
-worker_processes 2;
-daemon off;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000000;
-    client_body_temp_path $dir/tmp/body;
-    proxy_temp_path $dir/tmp/proxy;
-    fastcgi_temp_path $dir/tmp/fastcgi;
-    uwsgi_temp_path $dir/tmp/uwsgi;
-    scgi_temp_path $dir/tmp/scgi;
-    server {
-        listen 127.0.0.1:$1 ssl http2;
-        ssl_certificate $work/cert.pem;
+  start_nginx_conf "$work/nginx" "$1" "$work/nginx.log" 'keepalive_requests 1000000000;' \
+    "ssl_certificate $work/cert.pem;
         ssl_certificate_key $work/key.pem;
         ssl_protocols TLSv1.2 TLSv1.3;
         ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;
         ssl_ecdh_curve X25519:prime256v1:secp384r1;
         ssl_session_tickets on;
-        location / { default_type text/plain; return 200 "Hello, World!"; }
-    }
-}
-CONF
-  setsid nginx -p "$dir/" -e "$dir/error.log" -c "$dir/nginx.conf" </dev/null >"$work/nginx.log" 2>&1 &
-  SERVER_PID=$!
+        location / { default_type text/plain; return 200 'Hello, World!'; }" 'ssl http2'
 }
 
 # serves PORT PID: within 180 s, GET / over TLS answers 200 "Hello, World!"; else why not.
@@ -200,11 +176,7 @@ log "wrk -t1 (handshakes: -c16, Connection: close; keep-alive: -c50), h2load -c1
 log "nginx: $(nginx -v 2>&1); $(openssl version); load now: $(cut -d' ' -f1-3 /proc/loadavg)"
 log "columns: server load req/s p99_ms req/cpu-s errors"
 for ((rep = 1; rep <= REPS; rep++)); do
-  order=()
-  for ((i = 0; i < ${#servers[@]}; i++)); do
-    if ((rep % 2)); then order+=("${servers[i]}"); else order=("${servers[i]}" "${order[@]}"); fi
-  done
-  for server in "${order[@]}"; do
+  for server in $(interleaved "$rep" "${servers[@]}"); do
     port=$(free_port)
     log "rep $rep/$REPS: $server on 127.0.0.1:$port"
     measure "$server" "$port"
@@ -214,14 +186,7 @@ done
 echo
 echo "| server | load | req/s | p99 ms | req per CPU-s | errors |"
 echo "|---|---|---|---|---|---|"
-awk -F'\t' '
-  function med(list,   a, n, i, j, t) {
-    n = split(list, a, " ")
-    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
-    lo = a[1]; hi = a[n]
-    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-  }
-  function cell(list, fmt,   m) { m = med(list); return sprintf(fmt " [" fmt "-" fmt "]", m, lo, hi) }
+awk -F'\t' "$awk_medians"'
   { k = $1 SUBSEP $2; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
     rps[k] = rps[k] " " $3; p99[k] = p99[k] " " $4; eff[k] = eff[k] " " $5; err[k] += $6 }
   END {

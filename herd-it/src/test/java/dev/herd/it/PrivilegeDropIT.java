@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Started as root with {@code --user nobody --group nogroup}, herd binds as root, then the spawner
- * and its handlers run as nobody: they serve, and the status still reads the handlers' scoreboard
- * slots. Runs only as root.
+ * Started as root with {@code --user nobody --group nogroup}, herd binds as root and reads a TLS key
+ * only root may read, then the spawner and its handlers run as nobody: they serve TLS, and the status
+ * still reads the handlers' scoreboard slots. Runs only as root.
  */
 class PrivilegeDropIT {
 
@@ -29,12 +29,24 @@ class PrivilegeDropIT {
         Assumptions.assumeTrue(Posix.geteuid() == 0, "skipped: dropping privileges needs the tests to run as root");
         int nobody = Posix.user("nobody").orElseThrow().uid();
         int nogroup = Posix.group("nogroup").orElseThrow();
+        Tools.require(Tools.Tool.TLS);
         Path classes = readableClassPath();
+        // The key in a directory only root may enter: the spawner reads it before it drops to
+        // nobody, and the handlers, which never could, serve TLS with their copy.
+        Path keys = Files.createTempDirectory("herd-keys");
+        Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwx------"));
+        TestCertificates certificates = new TestCertificates(keys);
+        TestCertificates.Issued site = certificates.issue("site", "localhost", "herd", false, 30);
+        Files.setPosixFilePermissions(site.key(), PosixFilePermissions.fromString("rw-------"));
         try (HerdProcess herd = HerdProcess.serveOnClassPath("privilege-drop", classPath(classes),
-                "--handlers", "1", "--warmup", "off", "--user", "nobody", "--group", "nogroup")) {
+                "--handlers", "1", "--warmup", "off", "--user", "nobody", "--group", "nogroup",
+                "--tls-cert", site.chain().toString(), "--tls-key", site.key().toString())) {
             long handler = HerdProcess.readyPids(herd.awaitReady(1).status()).getFirst();
+            int port = ((java.net.InetSocketAddress) herd.address()).getPort();
             for (int i = 0; i < 5; i++) {
-                assertThat(herd.get("/").status()).isEqualTo(200);
+                assertThat(Tools.run(java.time.Duration.ofSeconds(30), null, "curl", "-sS", "--cacert",
+                        certificates.rootFile().toString(), "--resolve", "localhost:" + port + ":127.0.0.1", "-w",
+                        " %{http_code}", "https://localhost:" + port + "/").output()).isEqualTo("Hello, World! 200");
             }
 
             for (long pid : List.of(herd.spawnerPid(), handler)) {
@@ -46,8 +58,10 @@ class PrivilegeDropIT {
             assertThat(herd.output()).contains("running as uid " + nobody + " (nobody), gid " + nogroup);
             assertThat(herd.unexpectedProblems()).isEmpty();
         } finally {
-            try (Stream<Path> files = Files.walk(classes)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            for (Path dir : List.of(classes, keys)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
     }

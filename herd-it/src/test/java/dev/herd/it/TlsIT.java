@@ -46,6 +46,7 @@ class TlsIT {
 
     private static Path dir;
     private static TestCertificates certificates;
+    private static TestCertificates.Issued site;
     private static HerdProcess herd;
     private static int port;
     private static Path big;
@@ -58,7 +59,7 @@ class TlsIT {
         Tools.require(Tools.Tool.TLS);
         dir = Files.createTempDirectory("herd-tls-it");
         certificates = new TestCertificates(dir);
-        TestCertificates.Issued site = certificates.issue("site", "localhost", "herd", false, 90);
+        site = certificates.issue("site", "localhost", "herd", false, 90);
         TestCertificates.Issued other = certificates.issue("other", "other.test", "herd", true, 90);
         Path files = Files.createDirectories(dir.resolve("files"));
         big = files.resolve("big.bin");
@@ -92,8 +93,13 @@ class TlsIT {
     }
 
     private static Tools.Result curl(String... args) {
+        return curlAt(port, args);
+    }
+
+    /** curl trusting the test root, with localhost:{@code httpsPort} at 127.0.0.1. */
+    private static Tools.Result curlAt(int httpsPort, String... args) {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--cacert", certificates.rootFile().toString(),
-                "--resolve", "localhost:" + port + ":127.0.0.1"));
+                "--resolve", "localhost:" + httpsPort + ":127.0.0.1"));
         command.addAll(List.of(args));
         return Tools.run(TOOL, null, command.toArray(String[]::new));
     }
@@ -305,9 +311,39 @@ class TlsIT {
         return result.lines().stream().filter(l -> l.startsWith("subject=")).findFirst().orElse(result.output());
     }
 
+    // ---- the JDK's TLS where BoringSSL cannot load (a server of its own) ----
+
+    @Test
+    void theJdksTlsServesWhereBoringSslCannotLoad() {
+        String options = dev.herd.config.Settings.HANDLER_JVM_OPTS.defaultText() + " -Dio.netty.handler.ssl.noOpenSsl=true";
+        try (HerdProcess herd = serveAddresses("tls-jdk", 1, "--bind", "127.0.0.1:0", "--handler-jvm-opts", options)) {
+            int jdkPort = ((InetSocketAddress) herd.address()).getPort();
+            assertThat(curlAt(jdkPort, "--http2", "-w", " %{http_version}", "https://localhost:" + jdkPort + "/").output())
+                    .isEqualTo("Hello, World! 2");
+            Path got = dir.resolve("got-jdk");
+            assertThat(curlAt(jdkPort, "--http1.1", "-o", got.toString(), "-w", "%{http_code}",
+                    "https://localhost:" + jdkPort + "/files/none").output()).isEqualTo("404");
+            Tools.Result tls12 = Tools.run(TOOL, "", "openssl", "s_client", "-connect", "127.0.0.1:" + jdkPort,
+                    "-tls1_2", "-servername", "localhost", "-CAfile", certificates.rootFile().toString());
+            assertThat(tls12.output()).contains("Protocol  : TLSv1.2").contains("Cipher    : ECDHE-ECDSA-");
+            assertThat(herd.output()).contains("TLS by the JDK: BoringSSL (netty-tcnative) did not load");
+            assertThat(herd.unexpectedProblems("TLS by the JDK")).isEmpty();
+        }
+    }
+
     // ---- several addresses (servers of their own) ----
 
     private static final Pattern LISTENING_ON = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) \\(bound, backlog \\d+, (TLS|cleartext)");
+
+    /** A server of its own with the site's certificate on the addresses {@code args} give; ready. */
+    private static HerdProcess serveAddresses(String name, int handlers, String... args) {
+        List<String> all = new ArrayList<>(List.of("--admin", "127.0.0.1:0", "--handlers", String.valueOf(handlers),
+                "--tls-cert", site.chain().toString(), "--tls-key", site.key().toString()));
+        all.addAll(List.of(args));
+        HerdProcess herd = HerdProcess.serveExactly(name, all.toArray(String[]::new));
+        herd.awaitReady(handlers);
+        return herd;
+    }
 
     /** The ports the server logged, in --bind's order. */
     private static List<Integer> ports(HerdProcess herd, int count) {
@@ -318,34 +354,23 @@ class TlsIT {
         return ports;
     }
 
-    private static Tools.Result curlTo(TestCertificates certificates, int httpsPort, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "--cacert",
-                certificates.rootFile().toString(), "--resolve", "localhost:" + httpsPort + ":127.0.0.1"));
-        command.addAll(List.of(args));
-        return Tools.run(TOOL, null, command.toArray(String[]::new));
-    }
 
     @Test
-    void tlsAndCleartextOnTwoAddressesOfOneServer(@TempDir Path dir) {
-        Tools.require(Tools.Tool.TLS);
-        TestCertificates certificates = new TestCertificates(dir);
-        TestCertificates.Issued site = certificates.issue("site", "localhost", "herd", false, 30);
-        try (HerdProcess herd = HerdProcess.serveExactly("tls-binds", "--admin", "127.0.0.1:0", "--handlers", "2",
-                "--bind", "https://127.0.0.1:0", "--bind", "http://127.0.0.1:0", "--h2c", "on",
-                "--tls-cert", site.chain().toString(), "--tls-key", site.key().toString())) {
-            herd.awaitReady(2);
+    void tlsAndCleartextOnTwoAddressesOfOneServer() {
+        try (HerdProcess herd = serveAddresses("tls-binds", 2, "--bind", "https://127.0.0.1:0", "--bind",
+                "http://127.0.0.1:0", "--h2c", "on")) {
             List<Integer> ports = ports(herd, 2);
             int https = ports.get(0);
             int http = ports.get(1);
 
-            assertThat(curlTo(certificates, https, "--http2", "-w", " %{http_version}", "https://localhost:" + https + "/")
+            assertThat(curlAt(https, "--http2", "-w", " %{http_version}", "https://localhost:" + https + "/")
                     .output()).isEqualTo("Hello, World! 2");
-            assertThat(curlTo(certificates, https, "-w", " %{http_version}", "http://127.0.0.1:" + http + "/").output())
+            assertThat(curlAt(https, "-w", " %{http_version}", "http://127.0.0.1:" + http + "/").output())
                     .isEqualTo("Hello, World! 1.1");
-            assertThat(curlTo(certificates, https, "--http2-prior-knowledge", "-w", " %{http_version}",
+            assertThat(curlAt(https, "--http2-prior-knowledge", "-w", " %{http_version}",
                     "http://127.0.0.1:" + http + "/").output()).isEqualTo("Hello, World! 2");
             // TLS is not spoken on the cleartext address, nor cleartext on the TLS one.
-            assertThat(curlTo(certificates, https, "-w", "%{http_code}", "-o", "/dev/null",
+            assertThat(curlAt(https, "-w", "%{http_code}", "-o", "/dev/null",
                     "http://127.0.0.1:" + https + "/").output()).doesNotStartWith("200");
             assertThat(herd.output()).contains("(bound, backlog").contains(", TLS)").contains(", cleartext)");
             assertThat(herd.unexpectedProblems()).isEmpty();
@@ -353,23 +378,18 @@ class TlsIT {
     }
 
     @Test
-    void aCleartextAddressRedirectsToTheTlsOne(@TempDir Path dir) {
-        Tools.require(Tools.Tool.TLS);
-        TestCertificates certificates = new TestCertificates(dir);
-        TestCertificates.Issued site = certificates.issue("site", "localhost", "herd", false, 30);
-        try (HerdProcess herd = HerdProcess.serveExactly("tls-redirect", "--admin", "127.0.0.1:0", "--handlers", "1",
-                "--bind", "http://127.0.0.1:0", "--bind", "https://127.0.0.1:0", "--tls-redirect", "on",
-                "--tls-cert", site.chain().toString(), "--tls-key", site.key().toString())) {
-            herd.awaitReady(1);
+    void aCleartextAddressRedirectsToTheTlsOne() {
+        try (HerdProcess herd = serveAddresses("tls-redirect", 1, "--bind", "http://127.0.0.1:0", "--bind",
+                "https://127.0.0.1:0", "--tls-redirect", "on")) {
             List<Integer> ports = ports(herd, 2);
             int http = ports.get(0);
             int https = ports.get(1);
 
-            Tools.Result redirect = curlTo(certificates, https, "-D", "-", "-o", "/dev/null",
+            Tools.Result redirect = curlAt(https, "-D", "-", "-o", "/dev/null",
                     "http://localhost:" + http + "/whoami?x=1", "--resolve", "localhost:" + http + ":127.0.0.1");
             assertThat(redirect.output()).startsWith("HTTP/1.1 308 Permanent Redirect")
                     .containsIgnoringCase("location: https://localhost:" + https + "/whoami?x=1");
-            Tools.Result followed = curlTo(certificates, https, "-L", "-w", " %{http_version} %{url_effective}",
+            Tools.Result followed = curlAt(https, "-L", "-w", " %{http_version} %{url_effective}",
                     "http://localhost:" + http + "/", "--resolve", "localhost:" + http + ":127.0.0.1");
             assertThat(followed.output()).isEqualTo("Hello, World! 2 https://localhost:" + https + "/");
             assertThat(herd.output()).contains(", cleartext, redirecting to https)");
