@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +20,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,13 +33,17 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * herd facing clients over TLS, tried with the clients and validators people use: curl over
- * HTTP/2 and HTTP/1.1, openssl s_client (protocol versions, SNI, resumption on either of two
+ * herd facing clients over TLS and HTTP/2, tried with the clients and validators people use: curl
+ * over HTTP/2 and HTTP/1.1, openssl s_client (protocol versions, SNI, resumption on either of two
  * handlers), h2load, and testssl.sh. One server for the class: two handlers, two certificates
- * (ECDSA P-256 for localhost, RSA 2048 for other.test), the demo application and a static file.
+ * (ECDSA P-256 for localhost, RSA 2048 for other.test), the demo application and a static file, on
+ * a TLS address and a cleartext one that also speaks HTTP/2 by prior knowledge ({@code --h2c}),
+ * where the known abuses of HTTP/2 are sent frame by frame ({@link RawHttp2}): every abusive
+ * connection is closed, both handlers keep serving everyone else, and memory stays bounded.
  * Servers of their own show certificates renewed by a reload under load (as certbot's deploy hook
- * would: the files replaced, then {@code herd reload}), and several addresses in one server. All of
- * it runs while testssl.sh does, which takes most of a minute.
+ * would: the files replaced, then {@code herd reload}), GOAWAY when a reload drains an HTTP/2
+ * connection, several addresses with a redirect, and the JDK's TLS. All of it runs while
+ * testssl.sh does, which takes most of a minute.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsIT {
@@ -49,6 +56,10 @@ class TlsIT {
     private static TestCertificates.Issued site;
     private static HerdProcess herd;
     private static int port;
+    /** The shared server's second address: cleartext, HTTP/2 by prior knowledge. */
+    private static InetSocketAddress h2c;
+    private static final Duration CLOSED = Duration.ofSeconds(15);
+    private static final Duration BODY_TIMEOUT = Duration.ofSeconds(2);
     private static Path big;
     /** testssl.sh runs from the start, beside the other tests: it takes most of a minute. */
     private static Process testssl;
@@ -66,14 +77,17 @@ class TlsIT {
         byte[] bytes = new byte[1_500_000];
         new Random(7).nextBytes(bytes);
         Files.write(big, bytes);
-        herd = HerdProcess.serve("tls", "--handlers", "2", "--app", "demo", "--static", "/files=" + files,
+        herd = HerdProcess.serve("tls", "--handlers", "2", "--warmup", "off", "--app", "demo", "--static", "/files=" + files,
                 "--tls-cert", site.chain().toString(), "--tls-key", site.key().toString(),
-                "--tls-cert", other.chain().toString(), "--tls-key", other.key().toString());
+                "--tls-cert", other.chain().toString(), "--tls-key", other.key().toString(),
+                "--bind", "http://127.0.0.1:0", "--h2c", "on", "--body-timeout", BODY_TIMEOUT.toSeconds() + "s",
+                "--access-log", "-");
         herd.awaitReady(2);
         port = ((InetSocketAddress) herd.address()).getPort();
+        h2c = new InetSocketAddress("127.0.0.1", ports(herd, 2).get(1));
         testsslJson = dir.resolve("testssl.json");
         testssl = new ProcessBuilder("testssl", "--quiet", "--color", "0", "--warnings", "off", "--protocols",
-                "--std", "--fs", "--vulnerable", "--jsonfile", testsslJson.toString(), "127.0.0.1:" + port)
+                "--std", "--vulnerable", "--jsonfile", testsslJson.toString(), "127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("testssl.txt").toFile()).start();
     }
 
@@ -188,17 +202,6 @@ class TlsIT {
         }
     }
 
-    @Test
-    void h2loadGetsEveryAnswer() {
-        Tools.Result h2 = Tools.run(TOOL, null, "h2load", "-n", "2000", "-c", "4", "-m", "16",
-                "https://127.0.0.1:" + port + "/");
-        assertThat(h2.output()).contains("Application protocol: h2")
-                .contains("2000 succeeded, 0 failed, 0 errored, 0 timeout").contains("status codes: 2000 2xx");
-        Tools.Result h1 = Tools.run(TOOL, null, "h2load", "--h1", "-n", "100", "-c", "4",
-                "https://127.0.0.1:" + port + "/files/big.bin");
-        assertThat(h1.output()).contains("100 succeeded, 0 failed, 0 errored, 0 timeout");
-    }
-
     /** Last: testssl.sh ran meanwhile, beside every other test of the class. */
     @Test
     @Order(Integer.MAX_VALUE)
@@ -217,7 +220,7 @@ class TlsIT {
         }
         assertThat(weak).as(report).isEmpty();
         assertThat(ids).as(report).contains("SSLv2", "SSLv3", "TLS1", "TLS1_1", "TLS1_2", "TLS1_3", "heartbleed",
-                "ROBOT", "LUCKY13", "PFS");
+                "ROBOT", "LUCKY13", "cipherlist_STRONG");
         assertThat(findings.findValuesAsText("finding")).as(report).contains("not offered", "offered with final");
     }
 
@@ -234,8 +237,8 @@ class TlsIT {
         Path key = dir.resolve("live.key");
         Files.copy(first.chain(), chain);
         Files.copy(first.key(), key);
-        try (HerdProcess herd = HerdProcess.serve("tls-reload", "--handlers", "2", "--tls-cert", chain.toString(),
-                "--tls-key", key.toString())) {
+        try (HerdProcess herd = HerdProcess.serve("tls-reload", "--handlers", "2", "--warmup", "off",
+                "--tls-cert", chain.toString(), "--tls-key", key.toString())) {
             herd.awaitReady(2);
             int port = ((InetSocketAddress) herd.address()).getPort();
             assertThat(subject(certificates, port)).isEqualTo("subject=O = first, CN = localhost");
@@ -251,8 +254,8 @@ class TlsIT {
             HerdProcess.CliResult reload = herd.cli("reload");
             assertThat(reload.status()).as(reload.err()).isZero();
 
-            assertThat(finished(h1)).contains(" 0 failed, 0 errored, 0 timeout");
-            assertThat(finished(h2)).contains(" 0 failed, 0 errored, 0 timeout");
+            assertThat(finished(h1)).contains("Application protocol: http/1.1").contains(" 0 failed, 0 errored, 0 timeout");
+            assertThat(finished(h2)).contains("Application protocol: h2").contains(" 0 failed, 0 errored, 0 timeout");
             assertThat(subject(certificates, port)).isEqualTo("subject=O = second, CN = localhost");
             assertThat(herd.status().at("/tls/certificates/0/not_after").asText()).isNotEqualTo(notAfter);
 
@@ -292,7 +295,7 @@ class TlsIT {
     }
 
     private static Process load(int port, String... options) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of("h2load", "-D", "5", "-c", "2"));
+        List<String> command = new java.util.ArrayList<>(List.of("h2load", "-D", "5", "-c", "2", "--rps", "200"));
         command.addAll(List.of(options));
         command.add("https://127.0.0.1:" + port + "/");
         return new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -338,6 +341,7 @@ class TlsIT {
     /** A server of its own with the site's certificate on the addresses {@code args} give; ready. */
     private static HerdProcess serveAddresses(String name, int handlers, String... args) {
         List<String> all = new ArrayList<>(List.of("--admin", "127.0.0.1:0", "--handlers", String.valueOf(handlers),
+                "--warmup", "off",
                 "--tls-cert", site.chain().toString(), "--tls-key", site.key().toString()));
         all.addAll(List.of(args));
         HerdProcess herd = HerdProcess.serveExactly(name, all.toArray(String[]::new));
@@ -395,5 +399,187 @@ class TlsIT {
             assertThat(herd.output()).contains(", cleartext, redirecting to https)");
             assertThat(herd.unexpectedProblems()).isEmpty();
         }
+    }
+
+    private static String h2cUrl(String path) {
+        return "http://127.0.0.1:" + h2c.getPort() + path;
+    }
+
+    /** Both handlers answer a new client, over HTTP/2 and over HTTP/1.1. */
+    private static void everyoneElseIsServed() {
+        for (int i = 0; i < 4; i++) {
+            assertThat(curl("--http1.1", "-w", " %{http_version}", url("/")).output()).isEqualTo("Hello, World! 1.1");
+            Tools.Result curl = Tools.run(TOOL, null, "curl", "-sS", "--http2-prior-knowledge", "-w", " %{http_version}",
+                    h2cUrl("/"));
+            assertThat(curl.output()).isEqualTo("Hello, World! 2");
+        }
+    }
+
+    // ---- cleartext HTTP/2 by prior knowledge, and its abuses, on the shared server's second address ----
+
+    @Test
+    void priorKnowledgeSpeaksHttp2AndOthersHttp11OnTheSameAddress() {
+        assertThat(Tools.run(TOOL, null, "curl", "-sS", "--http2-prior-knowledge", "-w", " %{http_version}", h2cUrl("/"))
+                .output()).isEqualTo("Hello, World! 2");
+        assertThat(Tools.run(TOOL, null, "curl", "-sS", "--http1.1", "-w", " %{http_version}", h2cUrl("/")).output())
+                .isEqualTo("Hello, World! 1.1");
+        // The access log says what the client spoke.
+        herd.awaitLine("\"GET / HTTP/2.0\" 200 13", Duration.ofSeconds(10));
+        Tools.Result h2load = Tools.run(TOOL, null, "h2load", "-n", "3000", "-c", "4", "-m", "16", h2cUrl("/"));
+        assertThat(h2load.output()).contains("Application protocol: h2c")
+                .contains("3000 succeeded, 0 failed, 0 errored, 0 timeout");
+    }
+
+    @Test
+    void rapidResetEndsTheConnection() throws IOException {
+        try (RawHttp2 h2 = new RawHttp2(h2c)) {
+            int sent = h2.flood(20_000, (c, i) -> {
+                c.frame(RawHttp2.HEADERS, RawHttp2.END_HEADERS | RawHttp2.END_STREAM, 2 * i + 1,
+                        RawHttp2.head("GET", "/"));
+                c.reset(2 * i + 1);
+            });
+            RawHttp2.Frame goAway = h2.goAwayThenClose(CLOSED);
+            assertThat(goAway).as("GOAWAY after " + sent + " resets").isNotNull();
+            assertThat(goAway.errorCode()).as("GOAWAYs %s", h2.goAways).isEqualTo(RawHttp2.ENHANCE_YOUR_CALM);
+        }
+        everyoneElseIsServed();
+    }
+
+    @Test
+    void aFloodOfContinuationFramesEndsTheConnection() throws IOException {
+        // Many small frames: CVE-2024-27316's pattern, which costs the server per frame.
+        try (RawHttp2 h2 = new RawHttp2(h2c)) {
+            h2.frame(RawHttp2.HEADERS, 0, 1, RawHttp2.head("GET", "/"));
+            int sent = h2.flood(100_000, (c, i) -> {
+                ByteArrayOutputStream field = new ByteArrayOutputStream();
+                RawHttp2.literal(field, "x", "y");
+                c.frame(RawHttp2.CONTINUATION, 0, 1, field.toByteArray());
+            });
+            assertThat(h2.goAwayThenClose(CLOSED)).as("GOAWAY after " + sent + " frames").isNotNull();
+        }
+        // One field that never ends, in large frames: the header list's bound stops it.
+        try (RawHttp2 h2 = new RawHttp2(h2c)) {
+            ByteArrayOutputStream start = new ByteArrayOutputStream();
+            start.writeBytes(RawHttp2.head("GET", "/"));
+            start.write(0);
+            start.write(5);
+            start.writeBytes("x-big".getBytes(StandardCharsets.US_ASCII));
+            // A value of 100 MB, announced with a multi-byte length (RFC 7541 §5.1).
+            start.writeBytes(new byte[] {0x7f, (byte) 0x81, (byte) 0xc2, (byte) 0xd7, 0x2f});
+            h2.frame(RawHttp2.HEADERS, 0, 1, start.toByteArray());
+            byte[] piece = new byte[16_000];
+            Arrays.fill(piece, (byte) 'a');
+            int sent = h2.flood(6_000, (c, i) -> c.frame(RawHttp2.CONTINUATION, 0, 1, piece));
+            assertThat(h2.goAwayThenClose(CLOSED)).as("GOAWAY after " + sent + " frames").isNotNull();
+            assertThat(sent).isLessThan(6_000);
+        }
+        everyoneElseIsServed();
+    }
+
+    @Test
+    void aHeaderListOverTheLimitIs431AndTheConnectionGoesOn() throws IOException {
+        try (RawHttp2 h2 = new RawHttp2(h2c)) {
+            char[] value = new char[17_000];
+            Arrays.fill(value, 'v');
+            byte[] block = RawHttp2.head("GET", "/", "x-big", new String(value));
+            h2.frame(RawHttp2.HEADERS, RawHttp2.END_STREAM, 1, Arrays.copyOf(block, 16_000));
+            h2.frame(RawHttp2.CONTINUATION, RawHttp2.END_HEADERS, 1, Arrays.copyOfRange(block, 16_000, block.length));
+            h2.flush();
+            assertThat(statusOf(h2, 1)).isEqualTo("431");
+            h2.get(3, "/");
+            assertThat(statusOf(h2, 3)).isEqualTo("200");
+        }
+        everyoneElseIsServed();
+    }
+
+    @Test
+    void aClientThatOpensNoWindowIsCut() throws IOException {
+        try (RawHttp2 h2 = new RawHttp2(h2c, RawHttp2.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
+            long began = System.nanoTime();
+            h2.get(1, "/files/big.bin");
+            assertThat(h2.goAwayThenClose(CLOSED.plus(BODY_TIMEOUT))).isNotNull();
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+            assertThat(took).isGreaterThanOrEqualTo(BODY_TIMEOUT);
+        }
+        everyoneElseIsServed();
+    }
+
+    @Test
+    void abusedHandlersKeepTheirMemoryBounded() throws IOException {
+        long before = maxResident(herd.status());
+        for (int round = 0; round < 3; round++) {
+            try (RawHttp2 h2 = new RawHttp2(h2c)) {
+                h2.flood(20_000, (c, i) -> {
+                    c.frame(RawHttp2.HEADERS, RawHttp2.END_HEADERS | RawHttp2.END_STREAM, 2 * i + 1,
+                            RawHttp2.head("GET", "/"));
+                    c.reset(2 * i + 1);
+                });
+                h2.goAwayThenClose(CLOSED);
+            }
+            try (RawHttp2 h2 = new RawHttp2(h2c)) {
+                h2.frame(RawHttp2.HEADERS, 0, 1, RawHttp2.head("GET", "/"));
+                h2.flood(100_000, (c, i) -> c.frame(RawHttp2.CONTINUATION, 0, 1, new byte[] {0, 1, 'x', 1, 'y'}));
+                h2.goAwayThenClose(CLOSED);
+            }
+        }
+        everyoneElseIsServed();
+        long after = maxResident(herd.status());
+        assertThat(after).as("resident bytes, before %d", before).isLessThan(before + 64L * 1024 * 1024);
+    }
+
+    private static long maxResident(JsonNode status) {
+        long max = 0;
+        for (JsonNode handler : status.path("handlers")) {
+            max = Math.max(max, handler.path("rss_bytes").asLong());
+        }
+        return max;
+    }
+
+    /** The status the server answers {@code stream} with, skipping other frames. */
+    private static String statusOf(RawHttp2 h2, int stream) throws IOException {
+        while (true) {
+            RawHttp2.Frame frame = h2.read(CLOSED);
+            assertThat(frame).as("the answer to stream " + stream).isNotNull();
+            if (frame.type() == RawHttp2.HEADERS && frame.stream() == stream) {
+                return frame.status();
+            }
+            if (frame.type() == RawHttp2.SETTINGS && (frame.flags() & RawHttp2.ACK) == 0) {
+                h2.frame(RawHttp2.SETTINGS, RawHttp2.ACK, 0, new byte[0]);
+                h2.flush();
+            }
+        }
+    }
+
+    /** A server of its own: the reload must not disturb the others' server. */
+    @Test
+    void aReloadSaysGoAwayAndTheOpenStreamFinishes() throws Exception {
+        try (HerdProcess own = HerdProcess.serve("h2c-reload", "--handlers", "1", "--warmup", "off", "--h2c", "on");
+             RawHttp2 h2 = new RawHttp2(own.awaitReady(1).address())) {
+            h2.get(1, "/sleep?ms=1500");
+            CompletableFuture<HerdProcess.CliResult> reload = CompletableFuture.supplyAsync(() -> own.cli("reload"));
+            List<RawHttp2.Frame> frames = new ArrayList<>();
+            for (RawHttp2.Frame f = h2.read(Duration.ofSeconds(60)); f != null; f = h2.read(Duration.ofSeconds(60))) {
+                frames.add(f);
+            }
+            assertThat(reload.get().status()).as(reload.get().err()).isZero();
+            int goAway = indexOf(frames, RawHttp2.GOAWAY, 0);
+            int answer = indexOf(frames, RawHttp2.HEADERS, 1);
+            assertThat(goAway).as("GOAWAY").isNotNegative();
+            assertThat(frames.get(goAway).errorCode()).isZero();
+            assertThat(answer).as("the answer").isNotNegative();
+            assertThat(frames.get(answer).status()).isEqualTo("200");
+            assertThat(frames.stream().anyMatch(f -> f.stream() == 1 && (f.flags() & RawHttp2.END_STREAM) != 0))
+                    .as("stream 1 ended").isTrue();
+            assertThat(own.unexpectedProblems()).isEmpty();
+        }
+    }
+
+    private static int indexOf(List<RawHttp2.Frame> frames, int type, int stream) {
+        for (int i = 0; i < frames.size(); i++) {
+            if (frames.get(i).type() == type && (type == RawHttp2.GOAWAY || frames.get(i).stream() == stream)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
