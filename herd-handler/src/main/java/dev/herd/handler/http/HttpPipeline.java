@@ -5,7 +5,6 @@ import dev.herd.handler.http.rules.RequestRule;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.stream.ChunkedWriteHandler;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,7 +132,7 @@ public record HttpPipeline(HttpService service, int maxInitialLine, int maxHeade
     }
 
     private static void addRegionChunks(ChannelPipeline pipeline) {
-        pipeline.addLast("chunks", new ChunkedWriteHandler()).addLast("regions", REGION_CHUNKS);
+        pipeline.addLast("regions", REGION_CHUNKS);
     }
 
     private static void addRules(ChannelPipeline pipeline) {

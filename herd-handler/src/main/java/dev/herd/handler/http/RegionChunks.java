@@ -10,6 +10,7 @@ import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.stream.ChunkedInput;
+import io.netty.handler.stream.ChunkedWriteHandler;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,8 +19,8 @@ import java.nio.channels.WritableByteChannel;
 /**
  * A file's region, sent where the kernel cannot send it from the file (TLS encrypts it in the
  * process; HTTP/2 frames it): read in pieces of {@link #PIECE} bytes as the connection can take them,
- * through Netty's {@link io.netty.handler.stream.ChunkedWriteHandler}, which stands before this
- * stage on the way out.
+ * through Netty's {@link ChunkedWriteHandler}, which this stage puts before itself on the way out
+ * when a connection first sends a file (until then its responses pass without it).
  */
 @ChannelHandler.Sharable
 public final class RegionChunks extends ChannelOutboundHandlerAdapter {
@@ -28,7 +29,14 @@ public final class RegionChunks extends ChannelOutboundHandlerAdapter {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        ctx.write(msg instanceof FileRegion region ? new Pieces(region) : msg, promise);
+        if (msg instanceof FileRegion region) {
+            if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+                ctx.pipeline().addBefore(ctx.name(), "chunks", new ChunkedWriteHandler());
+            }
+            ctx.write(new Pieces(region), promise);
+        } else {
+            ctx.write(msg, promise);
+        }
     }
 
     /** The region as body pieces; each read copies the next bytes of the file into a buffer. */

@@ -22,7 +22,10 @@ class RegionChunksTest {
         byte[] bytes = new byte[100_000];
         new Random(3).nextBytes(bytes);
         File file = Files.write(dir.resolve("f.bin"), bytes).toFile();
-        EmbeddedChannel channel = new EmbeddedChannel(new ChunkedWriteHandler(), new RegionChunks());
+        EmbeddedChannel channel = new EmbeddedChannel(new RegionChunks());
+        channel.writeAndFlush(Unpooled.copiedBuffer(new byte[] {1})).sync();
+        assertThat(channel.pipeline().get(ChunkedWriteHandler.class)).as("none before a file").isNull();
+        ((ByteBuf) channel.readOutbound()).release();
         DefaultFileRegion region = new DefaultFileRegion(file, 1_000, 90_000);
 
         channel.writeAndFlush(region).sync();
