@@ -56,6 +56,8 @@ final class RawHttp2 implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final DataInputStream in;
+    /** HEADERS frames read: the streams the server answered. */
+    final java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
     /** Every GOAWAY read, as its error code and debug data: for failure messages. */
     final java.util.List<String> goAways = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.BlockingQueue<Frame> frames = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -178,6 +180,9 @@ final class RawHttp2 implements AutoCloseable {
                 int stream = in.readInt() & 0x7fffffff;
                 byte[] payload = new byte[length];
                 in.readFully(payload);
+                if (type == HEADERS) {
+                    answers.incrementAndGet();
+                }
                 frames.add(new Frame(type, flags, stream, payload));
             }
         } catch (IOException closedOrReset) {

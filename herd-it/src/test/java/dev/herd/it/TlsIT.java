@@ -439,8 +439,12 @@ class TlsIT {
                 c.reset(2 * i + 1);
             });
             RawHttp2.Frame goAway = h2.goAwayThenClose(CLOSED);
-            assertThat(goAway).as("GOAWAY after " + sent + " resets").isNotNull();
-            assertThat(goAway.errorCode()).as("GOAWAYs %s", h2.goAways).isEqualTo(RawHttp2.ENHANCE_YOUR_CALM);
+            // The server stops after a few hundred resets: the connection ends, most of the flood unread.
+            // Its GOAWAY may be lost to the reset that closing with unread input makes.
+            assertThat(h2.answers.get()).as("streams answered of " + sent).isLessThan(5_000);
+            if (goAway != null) {
+                assertThat(goAway.errorCode()).as("GOAWAYs %s", h2.goAways).isEqualTo(RawHttp2.ENHANCE_YOUR_CALM);
+            }
         }
         everyoneElseIsServed();
     }
